@@ -1,0 +1,1 @@
+"""BrainIO data: stimulus sets (CSV + ZIP of images) and assemblies (netCDF)."""
