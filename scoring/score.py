@@ -13,10 +13,10 @@ import numpy as np
 class Score:
     """One model on one benchmark.
 
-    ``raw`` is the unceiled score, ``ceiling`` the data's internal consistency (``None`` when the
-    benchmark has none), ``ceiled`` the score under the benchmark's ceiling convention, and ``error``
-    the error of the raw score (never rescaled by the ceiling). ``details`` holds JSON-ready
-    per-split / per-neuroid / per-layer values.
+    ``raw`` is the unceiled score, ``ceiling`` the data's internal consistency (``None`` when
+    the benchmark has none), ``ceiled`` the score under the benchmark's ceiling convention, and
+    ``error`` the error of the raw score (never rescaled by the ceiling). ``details`` holds
+    JSON-ready per-split / per-neuroid / per-layer values.
     """
 
     raw: float

@@ -11,7 +11,7 @@ import pandas as pd
 
 @dataclass(frozen=True)
 class StimulusSet:
-    """Images identified by ``stimulus_id``, with metadata columns (``object_name``, ``image_label``...).
+    """Images identified by ``stimulus_id``, with metadata columns (``object_name``...).
 
     ``identifier`` names the set (e.g. ``hvm-private``); ``sha1`` is a content hash of its files
     when known, so caches can tell two sets with the same name apart.
@@ -31,7 +31,8 @@ class StimulusSet:
         missing = [sid for sid in ids if sid not in self.paths]
         if missing:
             raise ValueError(
-                f"stimulus set {self.identifier!r}: no image for {len(missing)} ids, e.g. {missing[0]}"
+                f"stimulus set {self.identifier!r}: no image for {len(missing)} ids, "
+                f"e.g. {missing[0]}"
             )
 
     @property
