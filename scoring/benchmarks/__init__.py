@@ -1,0 +1,28 @@
+"""Benchmarks: a timm-style registry of the paper suite and the offline suite, the benchmark
+tree with its composite presets, and the local scoring entry point."""
+
+from scoring.benchmarks.base import (
+    Benchmark,
+    BenchmarkInfo,
+    DataFile,
+    DataNotInstalled,
+    NotApplicable,
+)
+from scoring.benchmarks.registry import (
+    benchmark_info,
+    list_benchmarks,
+    load_benchmark,
+    register_benchmark,
+)
+
+__all__ = [
+    "Benchmark",
+    "BenchmarkInfo",
+    "DataFile",
+    "DataNotInstalled",
+    "NotApplicable",
+    "benchmark_info",
+    "list_benchmarks",
+    "load_benchmark",
+    "register_benchmark",
+]
