@@ -15,6 +15,9 @@ from scoring.benchmarks.registry import (
     register_benchmark,
 )
 
+# Importing the benchmark modules registers them.
+from scoring.benchmarks import majajhong2015  # noqa: F401  isort: skip
+
 __all__ = [
     "Benchmark",
     "BenchmarkInfo",
