@@ -16,7 +16,7 @@ from scoring.benchmarks.registry import (
 )
 
 # Importing the benchmark modules registers them.
-from scoring.benchmarks import majajhong2015  # noqa: F401  isort: skip
+from scoring.benchmarks import cifar10, majajhong2015  # noqa: F401  isort: skip
 
 __all__ = [
     "Benchmark",

@@ -14,6 +14,7 @@ from PIL import Image
 
 from scoring.data.brainio import write_assembly, write_stimulus_set
 from scoring.data.stimuli import StimulusSet
+from scoring.offline_data import CIFAR10_CLASSES
 
 HVM_IMAGES_PER_OBJECT = 10
 
@@ -21,23 +22,47 @@ HVM_IMAGES_PER_OBJECT = 10
 class StandInModel:
     """A BrainModel that answers every region with fixed features per stimulus (test double)."""
 
-    def __init__(self, features: Mapping[str, np.ndarray], identifier: str = "stand-in") -> None:
+    def __init__(
+        self,
+        features: Mapping[str, np.ndarray] | None = None,
+        probabilities: Mapping[str, np.ndarray] | None = None,
+        labels: Mapping[str, str] | None = None,
+        identifier: str = "stand-in",
+    ) -> None:
         self.identifier = identifier
-        self.features = features
+        self.features = features or {}
+        self.probabilities = probabilities
+        self.labels = labels
+        self.task = "passive"
         self.recorded: list[tuple[str, list[tuple[int, int]] | None]] = []
+        self.fitted_on: StimulusSet | None = None
 
     def visual_degrees(self) -> float:
         return 8.0
 
     def start_task(self, task: str, fitting_stimuli: object = None) -> None:
-        if task != "passive":
-            raise NotImplementedError(task)
+        if task == "label" and self.labels is None:
+            raise ValueError("no 10-way head")
+        if task == "probabilities" and isinstance(fitting_stimuli, StimulusSet):
+            self.fitted_on = fitting_stimuli
+        self.task = task
 
     def start_recording(self, region: str, time_bins: list[tuple[int, int]] | None = None) -> None:
         self.recorded.append((region, time_bins))
 
     def look_at(self, stimuli: StimulusSet, number_of_trials: int = 1) -> xr.DataArray:
         ids = stimuli.stimulus_ids
+        if self.task == "probabilities" and self.probabilities is not None:
+            return xr.DataArray(
+                np.stack([self.probabilities[sid] for sid in ids]),
+                dims=("presentation", "choice"),
+                coords={"stimulus_id": ("presentation", ids), "choice": list(CIFAR10_CLASSES)},
+            )
+        if self.task == "label" and self.labels is not None:
+            labels = [self.labels[sid] for sid in ids]
+            return xr.DataArray(
+                labels, dims=("presentation",), coords={"stimulus_id": ("presentation", ids)}
+            )
         values = np.stack([self.features[sid] for sid in ids])[:, :, None]
         return xr.DataArray(
             values,
