@@ -16,7 +16,12 @@ from scoring.benchmarks.registry import (
 )
 
 # Importing the benchmark modules registers them.
-from scoring.benchmarks import cifar10, majajhong2015  # noqa: F401  isort: skip
+from scoring.benchmarks import (  # noqa: F401  isort: skip
+    cifar10,
+    imagenet,
+    majajhong2015,
+    rajalingham2018,
+)
 
 __all__ = [
     "Benchmark",

@@ -24,6 +24,7 @@ from scoring.benchmarks.base import (
     Progress,
     stimulus_files,
 )
+from scoring.benchmarks.imagenet import top1
 from scoring.benchmarks.references import KRIZHEVSKY2009, PETERSON2019
 from scoring.benchmarks.registry import register_benchmark
 from scoring.data.stimuli import StimulusSet
@@ -125,20 +126,7 @@ class Cifar10Top1(CifarBenchmark):
             ) from None
         progress(0.2, f"{self.identifier}: labels for {len(test)} images")
         predicted = brain_model.look_at(test)
-        by_id = dict(zip(map(str, predicted["stimulus_id"].values), predicted.values, strict=True))
-        correct = np.array(
-            [
-                str(by_id[sid]) == label
-                for sid, label in zip(test.stimulus_ids, test.metadata["image_label"], strict=True)
-            ]
-        )
-        return Score(
-            raw=float(correct.mean()),
-            error=float(correct.std()),
-            ceiling=1.0,
-            ceiled=float(correct.mean()),
-            details={"n_images": len(test), "n_correct": int(correct.sum())},
-        )
+        return top1(predicted, test.stimulus_ids, list(test.metadata["image_label"]))
 
 
 def _with_details(score: Score, extra: dict[str, Any]) -> Score:

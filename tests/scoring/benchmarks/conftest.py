@@ -83,6 +83,11 @@ def stand_in() -> type[StandInModel]:
 
 
 @pytest.fixture(scope="session")
+def write_images() -> object:
+    return write_synthetic_images
+
+
+@pytest.fixture(scope="session")
 def hvm_like_metadata(shared_data: Path) -> pd.DataFrame:
     """Real HvM variation-6 metadata, the first few images of each of the 64 objects."""
     hvm = pd.read_csv(
