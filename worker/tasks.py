@@ -7,6 +7,7 @@ import threading
 import traceback
 from typing import Any
 
+from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from app.jobs.lifecycle import JobCancelledError, JobRun, LostOwnershipError
@@ -18,10 +19,11 @@ from worker.handlers import JobFailedError, handler_for
 log = logging.getLogger(__name__)
 
 
-@app.task(name=RUN_JOB_TASK)
-def run_job(job_id: int) -> None:
+@app.task(name=RUN_JOB_TASK, bind=True)
+def run_job(self: Task, job_id: int) -> None:
     """Claim the job, run its handler, record the outcome. A finished job is never run again."""
-    run = JobRun.claim(runtime.session_factory(), runtime.settings(), job_id, runtime.hostname())
+    worker_name = self.request.hostname or runtime.hostname()
+    run = JobRun.claim(runtime.session_factory(), runtime.settings(), job_id, worker_name)
     if run is None:
         log.info("job %s: already finished or running elsewhere; nothing to do", job_id)
         return

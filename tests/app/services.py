@@ -125,10 +125,12 @@ def session_factory(service_settings: Settings) -> sessionmaker[Session]:
 class WorkerProcess:
     """A real ``celery worker`` in its own process group (so a test can SIGKILL all of it)."""
 
-    def __init__(self, settings: Settings, log_path: Path, name: str = "w") -> None:
+    def __init__(
+        self, settings: Settings, log_path: Path, name: str = "w", queues: str = "default,gpu"
+    ) -> None:
         command = [
             sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker",
-            "--queues", "default,gpu", "--concurrency", "1", "--loglevel", "INFO",
+            "--queues", queues, "--concurrency", "1", "--loglevel", "INFO",
             "--hostname", f"{name}-{uuid.uuid4().hex[:6]}@%h", "--without-mingle",
             "--without-gossip", "--without-heartbeat",
         ]  # fmt: skip
@@ -169,9 +171,13 @@ def wait_for(condition: Callable[[], object], timeout: float, what: str) -> Any:
 
 
 def submit_job(
-    settings: Settings, factory: sessionmaker[Session], kind: str, payload: dict[str, Any]
+    settings: Settings,
+    factory: sessionmaker[Session],
+    kind: str,
+    payload: dict[str, Any],
+    queue: str = "default",
 ) -> int:
     """Create a job the way a request does: commit the row, then send its task."""
     with unit_of_work(factory, JobDispatcher(make_celery(settings), factory)) as session:
-        job: Job = create_job(session, kind, payload)
+        job: Job = create_job(session, kind, payload, queue=queue)
     return job.id
