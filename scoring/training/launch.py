@@ -10,9 +10,13 @@ parent and exits if the parent dies, so a killed job leaves no orphan ranks behi
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import os
 import queue
+import signal
 import socket
+import sys
 import threading
 import time
 from pathlib import Path
@@ -28,6 +32,8 @@ from scoring.training.progress import ProgressCallback, TrainingProgress, Traini
 from scoring.training.run import RESULT_FILE, Rank, TrainingJob, run_training
 
 PARENT_POLL_SECONDS = 1.0
+REPORT_POLL_SECONDS = 0.05
+PR_SET_PDEATHSIG = 1
 
 
 def train(
@@ -75,7 +81,7 @@ def _train_distributed(
         daemon=False,
         start_method="spawn",
     )
-    while not processes.join(timeout=0.2):
+    while not processes.join(timeout=REPORT_POLL_SECONDS):
         _drain(reports, progress)
     _drain(reports, progress)
     return TrainingResult.from_json_file(job.out_dir / RESULT_FILE)
@@ -113,7 +119,12 @@ def _rank_main(
 
 
 def _exit_with_parent(parent_pid: int) -> None:
-    """A rank whose launcher died (SIGKILL of the job) stops at once instead of training on."""
+    """A rank whose launcher died (SIGKILL of the job) stops instead of training on.
+
+    Linux delivers SIGKILL on the parent's death (prctl PR_SET_PDEATHSIG); elsewhere a thread
+    polls the parent pid.
+    """
+    _request_parent_death_signal()
 
     def watch() -> None:
         while os.getppid() == parent_pid:
@@ -121,3 +132,10 @@ def _exit_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def _request_parent_death_signal() -> None:
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -14,6 +14,7 @@ from scoring.training.profiles import TrainingProfile
 from scoring.training.progress import TrainingProgress
 
 Emit = Callable[[TrainingProgress], None]
+EpochMetrics = tuple[float, float, float]  # loss, accuracy, images/s
 
 
 @dataclass
@@ -24,6 +25,7 @@ class EpochMeter:
     sums: torch.Tensor = field(init=False)
     images_at_last_report: float = 0.0
     time_at_last_report: float = field(default_factory=time.perf_counter)
+    started: float = field(default_factory=time.perf_counter)
 
     def __post_init__(self) -> None:
         self.sums = torch.zeros(3, dtype=torch.float64, device=self.device)
@@ -38,6 +40,10 @@ class EpochMeter:
                 torch.tensor(float(count), dtype=torch.float64, device=self.device),
             ]
         )
+
+    def epoch_rate(self) -> float:
+        """Images/s of all ranks since the epoch began, as of the latest ``read``."""
+        return self.images_at_last_report / max(self.time_at_last_report - self.started, 1e-9)
 
     def read(self) -> tuple[float, float, float]:
         """(mean loss, accuracy, images/s since the previous read), all ranks together."""
@@ -74,8 +80,8 @@ def train_epoch(
     epoch: int,
     counter: StepCounter,
     emit: Emit | None,
-) -> tuple[float, float] | None:
-    """Run one epoch; return (loss, accuracy), or ``None`` if ``max_steps`` cut it short."""
+) -> EpochMetrics | None:
+    """Run one epoch; return (loss, accuracy, images/s), or ``None`` if ``max_steps`` cut it."""
     model.train()
     device = next(model.parameters()).device
     meter = EpochMeter(device)
@@ -98,7 +104,7 @@ def train_epoch(
             if emit is not None:
                 emit(report)
     loss_mean, accuracy, _rate = meter.read()
-    return loss_mean, accuracy
+    return loss_mean, accuracy, meter.epoch_rate()
 
 
 def _report(

@@ -26,7 +26,7 @@ from scoring.training.checkpoints import (
     write_json_atomic,
 )
 from scoring.training.datasets import ImageFolder, split_dirs
-from scoring.training.loop import Emit, StepCounter, evaluate, train_epoch
+from scoring.training.loop import Emit, EpochMetrics, StepCounter, evaluate, train_epoch
 from scoring.training.models import ModelSpec, Preprocessing, build_model, normalisation
 from scoring.training.profiles import TrainingProfile
 from scoring.training.progress import TrainingProgress, TrainingResult
@@ -208,9 +208,10 @@ def _run_epoch(session: Session, epoch: int) -> bool:
 
 
 def _record_epoch(
-    session: Session, epoch: int, train_metrics: tuple[float, float], val_accuracy: float | None
+    session: Session, epoch: int, train_metrics: EpochMetrics, val_accuracy: float | None
 ) -> None:
-    record = {"epoch": epoch, "loss": train_metrics[0], "accuracy": train_metrics[1]}
+    loss, accuracy, rate = train_metrics
+    record = {"epoch": epoch, "loss": loss, "accuracy": accuracy, "images_per_second": rate}
     if val_accuracy is not None:
         record["val_accuracy"] = val_accuracy
     session.state.epochs_done = epoch + 1
@@ -219,7 +220,7 @@ def _record_epoch(
 
 
 def _epoch_report(
-    session: Session, steps: int, train_metrics: tuple[float, float], val_accuracy: float | None
+    session: Session, steps: int, train_metrics: EpochMetrics, val_accuracy: float | None
 ) -> TrainingProgress:
     state = session.state
     lr = float(session.optimizer.param_groups[0]["lr"])
