@@ -232,7 +232,7 @@ def _epoch_report(
         steps,
         train_metrics[0],
         train_metrics[1],
-        0.0,
+        train_metrics[2],
         lr,
         val_accuracy,
     )
