@@ -69,7 +69,11 @@ def test_a_killed_ddp_run_resumes_from_its_last_checkpoint_and_finishes(
     environment = {**os.environ, "PYTHONPATH": str(repo_root)}
     killed = subprocess.run(
         [sys.executable, "-c", KILLED_RUN, str(cifar_subset), str(out)],
-        cwd=repo_root, env=environment, timeout=120, capture_output=True, text=True,
+        cwd=repo_root,
+        env=environment,
+        timeout=120,
+        capture_output=True,
+        text=True,
     )
     assert killed.returncode == -9, killed.stderr
     time.sleep(1.5)  # ranks that outlived their parent would write epoch-0002 by now
