@@ -116,3 +116,17 @@ def extract_imagefolder(
     shutil.rmtree(out_dir, ignore_errors=True)
     staging.rename(out_dir)
     return out_dir
+
+
+def is_cifar10_zip_folder(path: Path) -> bool:
+    return (Path(path) / "cifar10_train_jpeg.zip").is_file()
+
+
+def training_folder(data: Path, work_dir: Path, per_class: int, val_per_class: int = 100) -> Path:
+    """``data`` itself when it is an ImageFolder tree; for the CIFAR-10 zip folder, an extracted
+    stratified subset under ``work_dir`` (``per_class`` train and ``val_per_class`` test images
+    per class)."""
+    if not is_cifar10_zip_folder(data):
+        return Path(data)
+    folder = Path(work_dir) / f"cifar10-{per_class}x10"
+    return extract_imagefolder(data, folder, train_per_class=per_class, val_per_class=val_per_class)

@@ -30,6 +30,12 @@ def _tiny_net_factory() -> Callable[[], nn.Module]:
 
 
 @pytest.fixture(scope="session")
+def tiny_net_source() -> str:
+    """Source defining ``tiny_net()``, for scripts run in a subprocess."""
+    return TINY_NET_SOURCE
+
+
+@pytest.fixture(scope="session")
 def tiny_net() -> Callable[[], nn.Module]:
     """Built only from torch.nn classes, so spawned ranks can unpickle it."""
     return _tiny_net_factory()

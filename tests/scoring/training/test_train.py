@@ -16,13 +16,9 @@ from torch import nn
 from scoring.training import TrainingProgress, get_profile, train
 from scoring.training.checkpoints import latest_checkpoint, sha256_of
 
-from .conftest import TINY_NET_SOURCE
-
 QUICK = replace(get_profile("cpu-quick"), epochs=3, batch_size=32, log_every_steps=4)
 
-KILLED_RUN = (
-    TINY_NET_SOURCE
-    + """
+KILLED_RUN = """
 import os, signal, sys
 from dataclasses import replace
 from scoring.training import get_profile, train
@@ -34,7 +30,6 @@ def kill_at_first_checkpoint(report):
 profile = replace(get_profile("cpu-quick"), epochs=3, batch_size=32, log_every_steps=4)
 train(tiny_net(), sys.argv[1], profile, sys.argv[2], nproc=2, progress=kill_at_first_checkpoint)
 """
-)
 
 
 def _assert_same_weights(left: dict[str, torch.Tensor], right: dict[str, torch.Tensor]) -> None:
@@ -63,12 +58,16 @@ def test_two_gloo_processes_train_one_epoch_and_the_weights_load(
 
 
 def test_a_killed_ddp_run_resumes_from_its_last_checkpoint_and_finishes(
-    cifar_subset: Path, tiny_net: Callable[[], nn.Module], tmp_path: Path, repo_root: Path
+    cifar_subset: Path,
+    tiny_net: Callable[[], nn.Module],
+    tiny_net_source: str,
+    tmp_path: Path,
+    repo_root: Path,
 ):
     out = tmp_path / "run"
     environment = {**os.environ, "PYTHONPATH": str(repo_root)}
     killed = subprocess.run(
-        [sys.executable, "-c", KILLED_RUN, str(cifar_subset), str(out)],
+        [sys.executable, "-c", tiny_net_source + KILLED_RUN, str(cifar_subset), str(out)],
         cwd=repo_root,
         env=environment,
         timeout=120,
