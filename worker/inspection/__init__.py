@@ -27,7 +27,11 @@ from worker.inspection.filenames import check_user_filename, safe_basename
 from worker.inspection.limits import InspectionLimits
 from worker.inspection.manifest import OnnxManifest, parse_manifest
 from worker.inspection.onnx_graph import inspect_onnx, output_shapes
-from worker.inspection.safetensors_header import TensorEntry, read_safetensors_header
+from worker.inspection.safetensors_header import (
+    TensorEntry,
+    parse_safetensors_header,
+    read_safetensors_header,
+)
 from worker.inspection.weights import (
     ExpectedTensor,
     expected_for_architecture,
@@ -57,6 +61,7 @@ __all__ = [
     "expected_from_state_dict",
     "inspect_upload",
     "parse_manifest",
+    "parse_safetensors_header",
     "read_safetensors_header",
     "safe_basename",
 ]

@@ -37,11 +37,23 @@ class TensorEntry:
 
 
 def read_safetensors_header(path: Path, limits: InspectionLimits) -> dict[str, TensorEntry]:
-    """Parse and validate the header of ``path``; return its tensors by name."""
+    """Parse and validate the header of the file at ``path``; return its tensors by name."""
     file_size = path.stat().st_size
     with path.open("rb") as handle:
         header_length = _read_header_length(handle.read(_LENGTH_PREFIX_BYTES), file_size, limits)
-        raw_header = handle.read(header_length)
+        return _parse_header(handle.read(header_length), file_size, limits)
+
+
+def parse_safetensors_header(buffer: bytes, limits: InspectionLimits) -> dict[str, TensorEntry]:
+    """The same checks for a file already read into memory."""
+    header_length = _read_header_length(buffer[:_LENGTH_PREFIX_BYTES], len(buffer), limits)
+    raw_header = buffer[_LENGTH_PREFIX_BYTES : _LENGTH_PREFIX_BYTES + header_length]
+    return _parse_header(raw_header, len(buffer), limits)
+
+
+def _parse_header(
+    raw_header: bytes, file_size: int, limits: InspectionLimits
+) -> dict[str, TensorEntry]:
     entries = [
         _parse_entry(name, value, limits)
         for name, value in _decode_header(raw_header).items()
@@ -51,7 +63,7 @@ def read_safetensors_header(path: Path, limits: InspectionLimits) -> dict[str, T
         raise SafetensorsHeaderError(
             f"the file declares {len(entries)} tensors; the limit is {limits.max_tensors}"
         )
-    _check_data_layout(entries, file_size - _LENGTH_PREFIX_BYTES - header_length)
+    _check_data_layout(entries, file_size - _LENGTH_PREFIX_BYTES - len(raw_header))
     return {entry.name: entry for entry in entries}
 
 
