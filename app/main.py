@@ -6,6 +6,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.api import api_router
+from app.auth.routes import page_router as auth_pages
+from app.auth.setup import install_auth
 from app.core.config import Settings, get_settings
 from app.core.db import create_session_factory
 from app.core.errors import install_error_handlers
@@ -26,8 +28,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.celery = make_celery(settings)
     app.state.job_sender = JobDispatcher(app.state.celery, app.state.session_factory)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    install_auth(app, settings)
     install_error_handlers(app)
-    for router in (health_router, api_router, leaderboard_pages, job_pages):
+    for router in (health_router, api_router, leaderboard_pages, job_pages, auth_pages):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app
