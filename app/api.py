@@ -6,9 +6,11 @@ from fastapi import APIRouter
 
 from app.auth.routes import api_router as auth_api
 from app.jobs.routes import api_router as jobs_api
+from app.submissions.routes import api_router as submissions_api
 
 API_PREFIX = "/api/v1"
 
 api_router = APIRouter(prefix=API_PREFIX)
 api_router.include_router(jobs_api)
 api_router.include_router(auth_api)
+api_router.include_router(submissions_api)

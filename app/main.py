@@ -17,6 +17,7 @@ from app.health.routes import router as health_router
 from app.jobs.dispatch import JobDispatcher
 from app.jobs.routes import page_router as job_pages
 from app.leaderboard.routes import router as leaderboard_pages
+from app.submissions.routes import page_router as submission_pages
 from worker.config import make_celery
 
 
@@ -30,7 +31,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     install_auth(app, settings)
     install_error_handlers(app)
-    for router in (health_router, api_router, leaderboard_pages, job_pages, auth_pages):
+    for router in (
+        health_router,
+        api_router,
+        leaderboard_pages,
+        job_pages,
+        auth_pages,
+        submission_pages,
+    ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

@@ -42,4 +42,4 @@ def handler_for(kind: str) -> Handler:
 
 
 def _load_builtin_handlers() -> None:
-    from worker.handlers import selfcheck  # noqa: F401  (registers on import)
+    from worker.handlers import selfcheck, validate  # noqa: F401  (register on import)
