@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from app.admin.routes import api_router as admin_api
 from app.auth.routes import api_router as auth_api
 from app.jobs.routes import api_router as jobs_api
 from app.submissions.routes import api_router as submissions_api
@@ -14,3 +15,4 @@ api_router = APIRouter(prefix=API_PREFIX)
 api_router.include_router(jobs_api)
 api_router.include_router(auth_api)
 api_router.include_router(submissions_api)
+api_router.include_router(admin_api)

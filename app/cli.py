@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
+from app.admin import cli as admin_commands
 from app.core import migrations
 from app.core.config import Settings, get_settings
 from app.core.db import create_session_factory, unit_of_work
@@ -24,6 +25,7 @@ from app.jobs import service as jobs
 from app.jobs.dispatch import JobDispatcher
 from app.library_commands import register_library_commands
 from app.seed import run_seeders
+from app.submissions import cli as submission_commands
 from app.users import service as users
 from worker.config import DEFAULT_QUEUE, GPU_QUEUE, make_celery
 
@@ -35,6 +37,8 @@ cli.add_typer(db_cli, name="db")
 cli.add_typer(user_cli, name="user")
 cli.add_typer(jobs_cli, name="jobs")
 register_library_commands(cli)
+submission_commands.register(cli)
+admin_commands.register(cli)
 
 
 def main() -> None:

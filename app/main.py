@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.admin.routes import page_router as admin_pages
 from app.api import api_router
 from app.auth.routes import page_router as auth_pages
 from app.auth.setup import install_auth
@@ -38,6 +39,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         job_pages,
         auth_pages,
         submission_pages,
+        admin_pages,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

@@ -42,4 +42,4 @@ def handler_for(kind: str) -> Handler:
 
 
 def _load_builtin_handlers() -> None:
-    from worker.handlers import selfcheck, validate  # noqa: F401  (register on import)
+    from worker.handlers import import_data, selfcheck, validate  # noqa: F401  (register)
