@@ -16,6 +16,7 @@ from app.auth.schemas import UserRead
 from app.core.config import Settings
 from app.core.db import SessionDep
 from app.core.models import Role, User
+from app.core.params import RowId
 from app.core.templates import templates
 from app.jobs.schemas import JobRead
 from app.submissions.schemas import MODEL_NAME_PATTERN
@@ -25,7 +26,7 @@ from app.users import service as users
 
 api_router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(admin_user)])
 page_router = APIRouter(include_in_schema=False)
-UserId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+UserId = RowId
 ModelName = Annotated[str, Path(pattern=MODEL_NAME_PATTERN)]
 CsrfField = Annotated[str, Form(max_length=200, alias="csrf_token")]
 ADMIN_ONLY: dict[int | str, dict[str, Any]] = {403: {"description": "Administrators only"}}

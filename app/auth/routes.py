@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Form, HTTPException, Path, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.auth import service
@@ -14,6 +14,7 @@ from app.auth.ratelimit import SignInLimiter
 from app.auth.schemas import IssuedTokenRead, TokenRead, TokenRequest, UserRead
 from app.core.db import SessionDep
 from app.core.models import User
+from app.core.params import RowId
 from app.core.templates import templates
 from app.users import service as users
 
@@ -23,7 +24,7 @@ page_router = APIRouter(include_in_schema=False)
 FormText = Annotated[str, Form(max_length=320)]
 Password = Annotated[str, Form(max_length=1024)]
 CsrfField = Annotated[str, Form(max_length=200, alias="csrf_token")]
-TokenId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+TokenId = RowId
 LIMITED: dict[int | str, dict[str, Any]] = {429: {"description": "Too many failed sign-ins"}}
 
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from app.auth.dependencies import CurrentUser, OptionalUser
 from app.core.db import SessionDep
+from app.core.params import RowId
 from app.core.templates import templates
 from app.jobs import control, service
 from app.jobs.schemas import JobRead
@@ -21,7 +22,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such job"
 
 
 @api_router.get("/{job_id}", response_model=JobRead, responses=NOT_FOUND)
-def get_job(job_id: int, session: SessionDep, viewer: OptionalUser) -> JobRead:
+def get_job(job_id: RowId, session: SessionDep, viewer: OptionalUser) -> JobRead:
     """Status, progress (0–1), message, log tail and the user-readable error of one job
     (a user's jobs: for that user and administrators)."""
     try:
@@ -32,7 +33,7 @@ def get_job(job_id: int, session: SessionDep, viewer: OptionalUser) -> JobRead:
 
 @page_router.get("/jobs/{job_id}", response_class=HTMLResponse)
 def job_page(
-    job_id: int, request: Request, session: SessionDep, viewer: OptionalUser
+    job_id: RowId, request: Request, session: SessionDep, viewer: OptionalUser
 ) -> HTMLResponse:
     try:
         job = JobRead.model_validate(control.visible_job(session, job_id, viewer))
@@ -41,12 +42,11 @@ def job_page(
     return templates.TemplateResponse(request, "job.html", {"job": job})
 
 
-JOB_ID = Path(ge=1, le=2**31 - 1)
 CONFLICT: dict[int | str, dict[str, Any]] = {**NOT_FOUND, 409: {"description": "Wrong status"}}
 
 
 @api_router.post("/{job_id}/cancel", response_model=JobRead, responses=CONFLICT)
-def cancel_job(session: SessionDep, user: CurrentUser, job_id: Annotated[int, JOB_ID]) -> JobRead:
+def cancel_job(session: SessionDep, user: CurrentUser, job_id: RowId) -> JobRead:
     """Cancel your job: a queued one at once, a running one at its next progress report."""
     try:
         return JobRead.model_validate(control.cancel_job(session, job_id, user))
@@ -57,9 +57,7 @@ def cancel_job(session: SessionDep, user: CurrentUser, job_id: Annotated[int, JO
 
 
 @api_router.post("/{job_id}/retry", response_model=JobRead, responses=CONFLICT)
-def retry_job(
-    request: Request, session: SessionDep, user: CurrentUser, job_id: Annotated[int, JOB_ID]
-) -> JobRead:
+def retry_job(request: Request, session: SessionDep, user: CurrentUser, job_id: RowId) -> JobRead:
     """Queue your failed or cancelled job again (counts against your concurrent-jobs quota)."""
     settings = request.app.state.settings
     try:

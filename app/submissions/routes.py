@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, HTTPException, Path, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -13,6 +13,7 @@ from app.auth.dependencies import CurrentUser, session_user
 from app.core.config import Settings
 from app.core.db import SessionDep
 from app.core.models import Submission
+from app.core.params import RowId
 from app.core.templates import templates
 from app.submissions import service
 from app.submissions.schemas import MODEL_NAME_PATTERN, SubmissionAccepted, SubmissionRead
@@ -20,7 +21,7 @@ from app.submissions.upload import UploadError, receive_multipart
 
 api_router = APIRouter(prefix="/submissions", tags=["submissions"])
 page_router = APIRouter(include_in_schema=False)
-SubmissionId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+SubmissionId = RowId
 
 _TEXT = {"type": "string"}
 UPLOAD_BODY: dict[str, Any] = {
