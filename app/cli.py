@@ -231,3 +231,7 @@ def follow_job(settings: Settings, job_id: int) -> None:
 def describe_job(job: Job) -> str:
     text = f"job {job.id} ({job.kind}): {job.status.value}, {job.progress:.0%}, {job.message}"
     return text + (f"\nerror: {job.error}" if job.error else "")
+
+
+if __name__ == "__main__":
+    main()
