@@ -22,6 +22,7 @@ from app.core.db import create_session_factory, unit_of_work
 from app.core.models import Job
 from app.jobs import service as jobs
 from app.jobs.dispatch import JobDispatcher
+from app.library_commands import register_library_commands
 from app.seed import run_seeders
 from app.users import service as users
 from worker.config import DEFAULT_QUEUE, GPU_QUEUE, make_celery
@@ -33,6 +34,7 @@ jobs_cli = typer.Typer(help="Jobs: inspect, self-check, sweep.")
 cli.add_typer(db_cli, name="db")
 cli.add_typer(user_cli, name="user")
 cli.add_typer(jobs_cli, name="jobs")
+register_library_commands(cli)
 
 
 def main() -> None:
