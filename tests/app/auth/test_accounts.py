@@ -139,3 +139,29 @@ def test_sign_up_refuses_a_short_password_and_a_taken_email(service_settings: Se
     response = other.post("/signup", data=form)
     assert response.status_code == 400
     assert "already exists" in response.text
+
+
+def test_profile_creates_a_token_shown_once_and_revokes_it(service_settings: Settings) -> None:
+    client = fresh_client(service_settings)
+    sign_up(client, unique_email())
+    csrf = page_csrf(client, "/profile")
+    created = client.post("/profile/tokens", data={"csrf_token": csrf, "name": "laptop"})
+    token = re.search(r'<pre id="new-token">(vt_[^<]+)</pre>', created.text).group(1)
+    assert token not in client.get("/profile").text
+    stranger = fresh_client(service_settings)
+    assert (
+        stranger.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 200
+    )
+    token_id = client.get("/api/v1/auth/tokens").json()[0]["id"]
+    client.post(f"/profile/tokens/{token_id}/revoke", data={"csrf_token": csrf})
+    assert (
+        stranger.get("/api/v1/auth/me", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 401
+    )
+
+
+def test_submit_page_asks_strangers_to_sign_in(service_settings: Settings) -> None:
+    response = fresh_client(service_settings).get("/submit", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/signin?next=/submit"

@@ -82,3 +82,20 @@ def test_a_model_with_non_finite_outputs_is_refused_and_removed(
         assert submission.status is SubmissionStatus.refused
     page = client.get(f"/jobs/{accepted['job_id']}", headers=bearer(token))
     assert "contains NaN" in page.text
+
+
+def test_imported_brainio_files_load_in_the_import_job(
+    client: TestClient, new_token: NewToken, worker: WorkerProcess, tmp_path: Path
+) -> None:
+    from tests.app.admin.test_admin import synthetic_brainio
+
+    admin = new_token(admin=True)
+    response = client.post(
+        "/api/v1/admin/data/import",
+        data={"identifier": unique_name("data")},
+        files=synthetic_brainio(tmp_path),
+        headers=bearer(admin),
+    )
+    job = finished_job(client, admin, response.json()["id"])
+    assert job["status"] == "succeeded", job["error"]
+    assert "2 stimuli, assembly {'presentation': 2, 'neuroid': 3}" in job["log_tail"]
