@@ -161,11 +161,20 @@ def _prepare_architecture(spec: dict[str, Any], job_dir: Path) -> Callable[[Any]
 
     def forward(images: Any) -> dict[str, Any]:
         model = factory(spec["arch"], pretrained=False)
-        model.load_state_dict(load_file(str(job_dir / spec["weights_file"])), strict=False)
+        _load_weights(model, load_file(str(job_dir / spec["weights_file"])))
         model.eval()
         return _run_with_hooks(model, torch.from_numpy(images), spec)
 
     return forward
+
+
+def _load_weights(model: Any, weights: dict[str, Any]) -> None:
+    # Strict except for the batch counters that inspection allows to be missing.
+    result = model.load_state_dict(weights, strict=False)
+    missing = [key for key in result.missing_keys if not key.endswith("num_batches_tracked")]
+    if missing or result.unexpected_keys:
+        unexpected = result.unexpected_keys
+        raise KeyError(f"weights do not fit: missing {missing}, unexpected {unexpected}")
 
 
 def _run_with_hooks(model: Any, images: Any, spec: dict[str, Any]) -> dict[str, Any]:
@@ -174,7 +183,7 @@ def _run_with_hooks(model: Any, images: Any, spec: dict[str, Any]) -> dict[str, 
     calls: dict[str, list[Any]] = {key: [] for key in spec["outputs"]}
     for key, layer in spec["outputs"].items():
         if layer != MODEL_OUTPUT:
-            model.get_submodule(layer).register_forward_hook(
+            _layer(model, layer, spec["arch"]).register_forward_hook(
                 lambda _m, _i, out, key=key: calls[key].append(out.detach())
             )
     with torch.no_grad():
@@ -185,6 +194,13 @@ def _run_with_hooks(model: Any, images: Any, spec: dict[str, Any]) -> dict[str, 
         stacked = torch.stack(values, dim=1) if spec.get("time_steps", 1) > 1 else values[-1]
         results[key] = stacked.float().numpy()
     return results
+
+
+def _layer(model: Any, name: str, arch: str) -> Any:
+    try:
+        return model.get_submodule(name)
+    except AttributeError:
+        raise LookupError(f"layer {name} does not exist in {arch}") from None
 
 
 def _prepare_script(spec: dict[str, Any], job_dir: Path) -> Callable[[Any], dict[str, Any]]:
