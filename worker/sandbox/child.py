@@ -10,6 +10,7 @@ and ``inputs.npy`` from its job folder, installs the guard, runs the model and w
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import json
 import os
@@ -26,6 +27,7 @@ EXIT_NETWORK = 72
 EXIT_FILE_ACCESS = 73
 EXIT_PROCESS = 74
 EXIT_NATIVE_CODE = 75
+EXIT_FILE_SIZE = 76
 ERROR_PREFIX = "SANDBOX-ERROR: "
 ACTIVATIONS_FILE = "activations.safetensors"
 MODEL_OUTPUT = "__output__"
@@ -232,6 +234,8 @@ def _exit_code_for(error: BaseException) -> int:
         return error.exit_code
     if isinstance(error, MemoryError) or "alloc" in str(error).lower():
         return EXIT_MEMORY
+    if isinstance(error, OSError) and error.errno == errno.EFBIG:
+        return EXIT_FILE_SIZE  # Python ignores SIGXFSZ, so RLIMIT_FSIZE surfaces as EFBIG
     return EXIT_MODEL_ERROR
 
 

@@ -160,9 +160,7 @@ def _signal_error(signal_number: int, limits: SandboxLimits) -> SandboxError:
     if signal_number == signal.SIGXCPU:
         return SandboxCpuTimeError(f"CPU time limit of {limits.cpu_seconds} s exceeded")
     if signal_number == signal.SIGXFSZ:
-        return SandboxFileSizeError(
-            f"the model wrote a file larger than the limit of {limits.file_bytes:,} bytes"
-        )
+        return _file_size_error(limits)
     if signal_number == signal.SIGKILL:
         return SandboxMemoryError(
             f"the process was killed (SIGKILL), most likely for memory; limit "
@@ -176,7 +174,15 @@ def _signal_error(signal_number: int, limits: SandboxLimits) -> SandboxError:
     )
 
 
+def _file_size_error(limits: SandboxLimits) -> SandboxFileSizeError:
+    return SandboxFileSizeError(
+        f"the model wrote a file larger than the limit of {limits.file_bytes:,} bytes"
+    )
+
+
 def _exit_code_error(return_code: int, message: str, limits: SandboxLimits) -> SandboxError:
+    if return_code == child.EXIT_FILE_SIZE:
+        return _file_size_error(limits)
     if return_code == child.EXIT_MEMORY:
         return SandboxMemoryError(f"memory limit {limits.describe_memory()} exceeded ({message})")
     if return_code in (child.EXIT_NETWORK, child.EXIT_FILE_ACCESS, child.EXIT_PROCESS,

@@ -13,6 +13,7 @@ import pytest
 
 from worker.sandbox import (
     SandboxCpuTimeError,
+    SandboxFileSizeError,
     SandboxLimits,
     SandboxMemoryError,
     SandboxModelError,
@@ -266,3 +267,31 @@ def test_a_crashing_model_reports_its_error(job_dir: Path) -> None:
     expected = r"the model failed: ValueError: layer IT\.output: expected 512 channels, got 256"
     with pytest.raises(SandboxModelError, match=expected):
         run_in_sandbox(job_dir, spec, SandboxLimits(mode="plain"))
+
+
+def test_native_calls_through_ctypes_are_refused(job_dir: Path, mode_limits: SandboxLimits) -> None:
+    spec = _script(
+        job_dir,
+        """
+        import ctypes
+        def forward(images):
+            ctypes.CDLL(None).getpid()
+            return {"out": images}
+    """,
+    )
+    with pytest.raises(SandboxViolationError, match=r"tried to call native code \(ctypes\."):
+        run_in_sandbox(job_dir, spec, mode_limits)
+
+
+def test_file_size_limit(job_dir: Path) -> None:
+    spec = _script(
+        job_dir,
+        """
+        def forward(images):
+            with open("filler.bin", "wb") as handle:
+                handle.write(b"x" * 2 * 1024 * 1024)
+    """,
+    )
+    limits = SandboxLimits(wall_seconds=30, file_bytes=1024 * 1024)
+    with pytest.raises(SandboxFileSizeError, match=r"larger than the limit of 1,048,576 bytes"):
+        run_in_sandbox(job_dir, spec, limits)

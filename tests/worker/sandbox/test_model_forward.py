@@ -10,6 +10,7 @@ import importlib.util
 import warnings
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 import numpy as np
 import pytest
@@ -51,7 +52,7 @@ def _zoo(tiny_zoo: Path) -> ModuleType:
 class _AllAreas(torch.nn.Module):
     def __init__(self, model: torch.nn.Module) -> None:
         super().__init__()
-        self.model = model
+        self.model: Any = model
 
     def forward(self, images: torch.Tensor) -> tuple[torch.Tensor, ...]:
         v1 = self.model.V1(images)
