@@ -193,9 +193,18 @@ def _run_with_hooks(model: Any, images: Any, spec: dict[str, Any]) -> dict[str, 
     results = {}
     for key, layer in spec["outputs"].items():
         values = [output] if layer == MODEL_OUTPUT else calls[key]
-        stacked = torch.stack(values, dim=1) if spec.get("time_steps", 1) > 1 else values[-1]
-        results[key] = stacked.float().numpy()
+        steps = spec["time_steps"].get(key, 1)
+        results[key] = _over_time(values, steps, layer).float().numpy()
     return results
+
+
+def _over_time(values: list[Any], steps: int, layer: str) -> Any:
+    """One call per time step for recurrent layers; a feed-forward layer keeps its last call."""
+    import torch
+
+    if not values or (steps > 1 and len(values) != steps):
+        raise RuntimeError(f"layer {layer} ran {len(values)} times; expected {steps} time steps")
+    return torch.stack(values, dim=1) if steps > 1 else values[-1]
 
 
 def _layer(model: Any, name: str, arch: str) -> Any:

@@ -19,6 +19,7 @@ from safetensors.torch import save_file
 
 from worker.inspection import (
     InspectionLimits,
+    expected_for_architecture,
     expected_from_state_dict,
     inspect_upload,
     parse_manifest,
@@ -28,6 +29,7 @@ from worker.sandbox import (
     ArchitectureSpec,
     SandboxLimits,
     SandboxModelError,
+    architecture_spec,
     onnx_spec_from_manifest,
     run_in_sandbox,
 )
@@ -143,3 +145,36 @@ def test_unknown_layer_is_reported(job_dir: Path, tiny_zoo: Path) -> None:
     spec = _architecture_spec().model_copy(update={"outputs": {"IT": "IT.output"}})
     with pytest.raises(SandboxModelError, match=r"layer IT\.output does not exist in tiny_areas"):
         run_in_sandbox(job_dir, spec, SandboxLimits(mode="plain"), code_packages=[tiny_zoo])
+
+
+def test_recurrent_layer_gets_a_time_axis(job_dir: Path, tiny_zoo: Path) -> None:
+    _weights(job_dir, _zoo(tiny_zoo).create_model("tiny_recurrent"))
+    spec = ArchitectureSpec(
+        arch="tiny_recurrent",
+        weights_file="weights.safetensors",
+        factory="tiny_zoo.tiny_models:create_model",
+        outputs={"V1": "V1", "IT": "IT"},
+        time_steps={"IT": 3},
+    )
+    limits = SandboxLimits(mode="plain")
+    result = run_in_sandbox(job_dir, spec, limits, code_packages=[tiny_zoo])
+    assert result.activations["IT"].shape == (3, 3, 4, 8, 8)  # images, time steps, C, H, W
+    assert result.activations["V1"].shape == (3, 4, 8, 8)
+    wrong = spec.model_copy(update={"time_steps": {"IT": 5}})
+    with pytest.raises(SandboxModelError, match=r"layer IT ran 3 times; expected 5 time steps"):
+        run_in_sandbox(job_dir, wrong, limits, code_packages=[tiny_zoo])
+
+
+def test_shipped_resnet20_weights_pass_inspection_and_run(job_dir: Path, repo_root: Path) -> None:
+    """The real registry and the real shipped weights, as a user uploading them would."""
+    shipped = repo_root / "data" / "weights" / "resnet20_cifar10.safetensors"
+    upload = job_dir / "upload.safetensors"
+    upload.write_bytes(shipped.read_bytes())
+    expected = expected_for_architecture("resnet20_cifar10")
+    inspect_upload(upload, "resnet20_cifar10.safetensors", expected_weights=expected)
+
+    result = run_in_sandbox(job_dir, architecture_spec("resnet20_cifar10", "upload.safetensors"))
+
+    assert result.activations["layer3"].shape == (3, 64, 8, 8)
+    assert result.activations["behavior"].shape == (3, 64, 1, 1)
+    assert all(np.isfinite(values).all() for values in result.activations.values())
