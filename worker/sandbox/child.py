@@ -43,12 +43,34 @@ _PROCESS_EVENTS = frozenset({
     "resource.prlimit", "os.startfile", "sys.addaudithook", "gc.get_objects",
     "gc.get_referrers", "gc.get_referents",
 })  # fmt: skip
+# Native entry points that raise no audit event of their own: removed and never re-imported.
+_UNAUDITED_MODULES = frozenset({"_posixsubprocess"})
 _READ_PATH_EVENTS = frozenset({"os.listdir", "os.scandir", "os.chdir", "glob.glob"})
 _WRITE_PATH_EVENTS = frozenset({
     "os.remove", "os.rmdir", "os.rename", "os.mkdir", "os.symlink", "os.link", "os.chmod",
     "os.chown", "os.truncate", "os.utime", "os.chflags", "os.mkfifo", "os.mknod",
     "shutil.copyfile", "shutil.move", "shutil.rmtree",
 })  # fmt: skip
+
+
+def disarm_unaudited_modules() -> None:
+    """Drop every reference to modules whose calls raise no audit event (``fork_exec``...).
+
+    ``_posixsubprocess.fork_exec`` starts a process without the ``subprocess.Popen`` event, so the
+    guard alone would not see it; with these references gone and re-imports refused, it cannot
+    be reached by name.
+    """
+    unaudited = [sys.modules.pop(name) for name in _UNAUDITED_MODULES if name in sys.modules]
+    targets = {id(module) for module in unaudited} | {
+        id(value)
+        for module in unaudited
+        for value in vars(module).values()
+        if callable(value) and getattr(value, "__module__", None) in _UNAUDITED_MODULES
+    }
+    for module in list(sys.modules.values()):
+        namespace = getattr(module, "__dict__", {})
+        for attribute in [key for key, value in namespace.items() if id(value) in targets]:
+            del namespace[attribute]
 
 
 class SandboxViolation(PermissionError):
@@ -84,6 +106,8 @@ class Guard:
             self._refuse(EXIT_NETWORK, f"the model tried to open a network connection ({event})")
         elif event in _PROCESS_EVENTS:
             self._refuse(EXIT_PROCESS, f"the model tried to start or control a process ({event})")
+        elif event == "import" and args[0] in _UNAUDITED_MODULES:
+            self._refuse(EXIT_PROCESS, f"the model tried to import {args[0]}")
         elif event.startswith("ctypes.") or event == "cffi.dlopen":
             self._refuse(EXIT_NATIVE_CODE, f"the model tried to call native code ({event})")
         elif event == "open":
@@ -279,6 +303,7 @@ def run(argv: list[str]) -> int:
         images = _normalized_inputs(spec, job_dir)
         if not arguments.no_guard:
             guard = Guard(str(job_dir), arguments.read_root + arguments.code)
+            disarm_unaudited_modules()
             sys.addaudithook(guard)
         outputs = forward(images)
         if guard and guard.violations:
