@@ -163,8 +163,8 @@ def _signal_error(signal_number: int, limits: SandboxLimits) -> SandboxError:
         return _file_size_error(limits)
     if signal_number == signal.SIGKILL:
         return SandboxMemoryError(
-            f"the process was killed (SIGKILL), most likely for memory; limit "
-            f"{limits.describe_memory()}"
+            f"the process was killed (SIGKILL): memory (limit {limits.describe_memory()}) "
+            f"or the hard CPU limit ({limits.cpu_seconds + 1} s)"
         )
     valid = signal_number in {member.value for member in signal.Signals}
     name = signal.Signals(signal_number).name if valid else f"signal {signal_number}"
