@@ -161,6 +161,7 @@ def _normalized_inputs(spec: dict[str, Any], job_dir: Path) -> Any:
 
 
 def _prepare_onnx(spec: dict[str, Any], job_dir: Path) -> Callable[[Any], dict[str, Any]]:
+    import numpy as np
     import onnxruntime
 
     def forward(images: Any) -> dict[str, Any]:
@@ -171,7 +172,13 @@ def _prepare_onnx(spec: dict[str, Any], job_dir: Path) -> Callable[[Any], dict[s
             str(job_dir / spec["model_file"]), options, providers=["CPUExecutionProvider"]
         )
         names = list(spec["outputs"].values())
-        values = session.run(names, {session.get_inputs()[0].name: images})
+        graph_input = session.get_inputs()[0]
+        # Graphs exported with a fixed batch of 1 (the exporters' default) get one image at a time.
+        batches = [images[i : i + 1] for i in range(len(images))]
+        if graph_input.shape[0] != 1:
+            batches = [images]
+        runs = [session.run(names, {graph_input.name: batch}) for batch in batches]
+        values = [np.concatenate(parts) for parts in zip(*runs, strict=True)]
         return dict(zip(spec["outputs"], values, strict=True))
 
     return forward

@@ -77,9 +77,14 @@ def onnx_spec_from_manifest(
         mean=manifest.mean,
         std=manifest.std,
         outputs=outputs,
-        expected_shapes={key: shapes.get(name, ()) for key, name in outputs.items()},
+        expected_shapes={key: _any_batch(shapes.get(name, ())) for key, name in outputs.items()},
         time_steps=_recurrent_regions(manifest),
     )
+
+
+def _any_batch(shape: ShapeSpec) -> ShapeSpec:
+    # The job decides the number of images; fixed-batch-1 graphs are run one image at a time.
+    return (None, *shape[1:]) if shape else ()
 
 
 def _recurrent_regions(manifest: OnnxManifest) -> dict[str, int]:

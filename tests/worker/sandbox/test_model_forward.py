@@ -71,7 +71,7 @@ def _reference(model: torch.nn.Module, job_dir: Path) -> tuple[np.ndarray, ...]:
     return tuple(out.numpy() for out in outputs)
 
 
-def _export(model: torch.nn.Module, path: Path) -> None:
+def _export(model: torch.nn.Module, path: Path, dynamic_batch: bool = True) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         torch.onnx.export(
@@ -81,7 +81,7 @@ def _export(model: torch.nn.Module, path: Path) -> None:
             dynamo=False,
             input_names=["images"],
             output_names=["v1", "v2", "v4", "it", "logits"],
-            dynamic_axes={"images": {0: "batch"}},
+            dynamic_axes={"images": {0: "batch"}} if dynamic_batch else None,
         )
 
 
@@ -103,6 +103,23 @@ def test_inspected_onnx_upload_gives_finite_declared_activations(
     keys = ["V1", "V2", "V4", "IT", "behavior"]
     for key, expected in zip(keys, _reference(model, job_dir), strict=True):
         np.testing.assert_allclose(result.activations[key], expected, rtol=1e-4, atol=1e-5)
+
+
+def test_onnx_graph_with_a_fixed_batch_of_one_runs_image_by_image(
+    job_dir: Path, tiny_zoo: Path
+) -> None:
+    model = _zoo(tiny_zoo).create_model("tiny_areas").eval()
+    _export(model, job_dir / "model.onnx", dynamic_batch=False)
+    manifest = parse_manifest(MANIFEST, InspectionLimits())
+    report = inspect_upload(job_dir / "model.onnx", "model.onnx", manifest=manifest)
+    assert report.output_shapes is not None and report.output_shapes["it"][0] == 1
+    spec = onnx_spec_from_manifest(manifest, "model.onnx", report.output_shapes)
+    assert spec.expected_shapes["IT"] == (None, 16, 8, 8)
+
+    result = run_in_sandbox(job_dir, spec, SandboxLimits(mode="plain"), code_packages=())
+
+    _v1, _v2, _v4, it, _logits = _reference(model, job_dir)
+    np.testing.assert_allclose(result.activations["IT"], it, rtol=1e-4, atol=1e-5)
 
 
 def _weights(job_dir: Path, model: torch.nn.Module) -> Path:
