@@ -113,6 +113,15 @@ def test_manifest_input_size_must_match_graph(onnx_file: Path, manifest: OnnxMan
         inspect_onnx(onnx_file, wrong, InspectionLimits())
 
 
+def test_fixed_batch_other_than_one_is_refused(tmp_path: Path, manifest: OnnxManifest) -> None:
+    model = _identity_model()
+    model.graph.input[0].type.tensor_type.shape.dim[0].dim_value = 8
+    path = tmp_path / "batch8.onnx"
+    onnx.save(model, str(path))
+    with pytest.raises(ManifestError, match=r"fixed batch of 8"):
+        inspect_onnx(path, manifest, InspectionLimits())
+
+
 def test_onnx_upload_without_manifest_is_refused(onnx_file: Path) -> None:
     with pytest.raises(ManifestError, match=r"needs a manifest"):
         inspect_upload(onnx_file, "tiny.onnx")
