@@ -20,7 +20,7 @@ from worker.inspection.onnx_graph import inspect_onnx
 def _identity_model(domain: str = "", op_type: str = "Relu") -> onnx.ModelProto:
     images = helper.make_tensor_value_info("images", TensorProto.FLOAT, ["batch", 3, 32, 32])
     outputs = [
-        helper.make_tensor_value_info(name, TensorProto.FLOAT, None)
+        helper.make_tensor_value_info(name, TensorProto.FLOAT, ["batch", 3, 32, 32])
         for name in ("v1", "v2", "v4", "it", "logits")
     ]
     nodes = [helper.make_node(op_type, ["images"], [out.name], domain=domain) for out in outputs]
