@@ -42,6 +42,7 @@ from worker.sandbox import (
     SandboxError,
     SandboxSpec,
     SandboxUnavailableError,
+    architecture_spec,
     onnx_spec_from_manifest,
     run_in_sandbox,
     write_inputs,
@@ -50,7 +51,6 @@ from worker.sandbox import (
 REPO_DATA = Path(__file__).resolve().parents[2] / "data" / "cifar10"
 TEST_IMAGES = "stimulus_cifar10-test"
 N_IMAGES = 4
-BEHAVIOR_KEY = "behavior"
 
 
 @dataclass(frozen=True)
@@ -175,7 +175,7 @@ def _spec(upload: StoredUpload, inspection: Inspection, job_dir: Path) -> tuple[
         return spec, inspection.manifest.input_size
     assert upload.architecture is not None
     _place(upload.path, job_dir / "weights.safetensors")
-    return architecture_spec(upload.architecture), _input_size(upload.architecture)
+    return checked_architecture_spec(upload.architecture), _input_size(upload.architecture)
 
 
 def _place(source: Path, target: Path) -> None:
@@ -190,30 +190,24 @@ def _input_size(arch: str) -> int:
     return model_info(arch).input_size
 
 
-def architecture_spec(arch: str) -> ArchitectureSpec:
-    """Outputs: every committed region (or candidate layer) and the logits, with the shapes our
-    own untrained copy of the architecture gives on the same input size. Recurrent models are
-    checked at their last time step here; scoring reads every step."""
+def checked_architecture_spec(arch: str) -> ArchitectureSpec:
+    """The registry's spec (committed regions or candidate layers, behavioral readout), with
+    the shapes our own untrained copy of the architecture gives on the same input size."""
     from scoring.models import model_info
 
-    info = model_info(arch)
-    layers = dict(info.region_layers) or {layer: layer for layer in info.candidate_layers}
-    outputs = {**layers, BEHAVIOR_KEY: MODEL_OUTPUT}
-    shapes = reference_shapes(arch, outputs, info.input_size)
-    return ArchitectureSpec(
-        arch=arch,
-        weights_file="weights.safetensors",
-        mean=info.mean,
-        std=info.std,
-        outputs=outputs,
-        expected_shapes=shapes,
-    )
+    spec = architecture_spec(arch, "weights.safetensors")
+    shapes = reference_shapes(arch, spec.outputs, model_info(arch).input_size)
+    expected = {
+        key: (shape[0], spec.time_steps[key], *shape[1:]) if key in spec.time_steps else shape
+        for key, shape in shapes.items()
+    }
+    return spec.model_copy(update={"expected_shapes": expected})
 
 
 def reference_shapes(
     arch: str, outputs: dict[str, str], size: int
 ) -> dict[str, tuple[int | None, ...]]:
-    """Shapes from our trusted, untrained copy (batch left free)."""
+    """Shapes from our trusted, untrained copy (batch left free; a recurrent layer's last step)."""
     from scoring.models import create_model
 
     model = create_model(arch, pretrained=False).eval()
@@ -224,7 +218,10 @@ def reference_shapes(
                 lambda _m, _i, out, key=key: seen.__setitem__(key, tuple(out.shape))
             )
     with torch.no_grad():
-        seen[BEHAVIOR_KEY] = tuple(model(torch.zeros(1, 3, size, size)).shape)
+        logits = model(torch.zeros(1, 3, size, size))
+    for key, layer in outputs.items():
+        if layer == MODEL_OUTPUT:
+            seen[key] = tuple(logits.shape)
     return {key: (None, *shape[1:]) for key, shape in seen.items()}
 
 

@@ -47,8 +47,8 @@ def test_shipped_resnet20_weights_validate(
     accepted = post(client, token, RESNET20, architecture="resnet20_cifar10", name=name).json()
     job = finished_job(client, token, accepted["job_id"])
     assert job["status"] == "succeeded", (job["error"], worker.log_path.read_text()[-3000:])
-    assert "forward pass in sandbox mode" in job["log_tail"]
-    assert "output behavior: shape (4, 10), finite" in job["log_tail"]
+    assert "forward pass in sandbox mode" in job["log_tail"], job["log_tail"]
+    assert "output behavior: shape (4, 64, 1, 1), finite" in job["log_tail"]
     with session_factory() as session:
         model = session.scalar(sa.select(Model).where(Model.name == name))
         assert model.status is ModelStatus.validated
