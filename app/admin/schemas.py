@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from app.auth.schemas import NO_NUL
 from app.core.models import Role
 
 
@@ -21,8 +22,8 @@ class UserUpdate(BaseModel):
 class RescoreRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    model: str | None = Field(default=None, max_length=100)
-    benchmark: str | None = Field(default=None, max_length=200)
+    model: str | None = Field(default=None, max_length=100, pattern=NO_NUL)
+    benchmark: str | None = Field(default=None, max_length=200, pattern=NO_NUL)
 
 
 class JobsCreated(BaseModel):

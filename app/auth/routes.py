@@ -11,7 +11,7 @@ from app.auth import service
 from app.auth.csrf import check_csrf, csrf_token
 from app.auth.dependencies import SESSION_USER_KEY, CurrentUser, session_user
 from app.auth.ratelimit import SignInLimiter
-from app.auth.schemas import IssuedTokenRead, TokenRead, TokenRequest, UserRead
+from app.auth.schemas import NO_NUL, IssuedTokenRead, TokenRead, TokenRequest, UserRead
 from app.core.db import SessionDep
 from app.core.models import User
 from app.core.params import RowId
@@ -21,7 +21,7 @@ from app.users import service as users
 api_router = APIRouter(prefix="/auth", tags=["auth"])
 page_router = APIRouter(include_in_schema=False)
 
-FormText = Annotated[str, Form(max_length=320)]
+FormText = Annotated[str, Form(max_length=320, pattern=NO_NUL)]
 Password = Annotated[str, Form(max_length=1024)]
 CsrfField = Annotated[str, Form(max_length=200, alias="csrf_token")]
 TokenId = RowId
@@ -108,7 +108,7 @@ def signin(
     email: FormText,
     password: Password,
     csrf: CsrfField = "",
-    next: Annotated[str, Form(max_length=2000)] = "/",
+    next: Annotated[str, Form(max_length=2000, pattern=NO_NUL)] = "/",
 ) -> Response:
     check_csrf(request, csrf)
     try:
@@ -140,7 +140,7 @@ def create_token_page(
     request: Request,
     session: SessionDep,
     csrf: CsrfField = "",
-    name: Annotated[str, Form(max_length=100)] = "token",
+    name: Annotated[str, Form(max_length=100, pattern=NO_NUL)] = "token",
 ) -> Response:
     check_csrf(request, csrf)
     user = session_user(request, session)

@@ -8,11 +8,16 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from app.core.models import Role
 
+# PostgreSQL text cannot hold NUL characters: refuse them as bad input, not a database error.
+NO_NUL = r"^[^\x00]*$"
+
 
 class TokenRequest(BaseModel):
-    email: str = Field(min_length=1, max_length=320)
+    email: str = Field(min_length=1, max_length=320, pattern=NO_NUL)
     password: str = Field(min_length=1, max_length=256)
-    name: str = Field(default="api", max_length=100, description="a label to recognise it by")
+    name: str = Field(
+        default="api", max_length=100, pattern=NO_NUL, description="a label to recognise it by"
+    )
 
 
 class TokenRead(BaseModel):

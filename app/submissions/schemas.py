@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from app.core.models import ModelStatus, SubmissionStatus, Visibility
 
@@ -27,6 +27,14 @@ class SubmissionFields(BaseModel):
     bibtex: str = Field(default="", max_length=20000)
     training_data: str = Field(default="", max_length=2000)
     description: str = Field(default="", max_length=10000)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_nul(cls, value: object) -> object:
+        # PostgreSQL text cannot hold NUL: bad input, refused here rather than by the database.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL characters")
+        return value
 
     def metadata(self) -> dict[str, str]:
         values = {

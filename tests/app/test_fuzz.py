@@ -12,7 +12,7 @@ from schemathesis import GenerationMode
 from tests.app.submissions.conftest import bearer, new_token
 
 __all__ = ["new_token"]
-EXAMPLES_PER_OPERATION = 8
+EXAMPLES_PER_OPERATION = 6
 
 
 def fuzz(client: TestClient, headers: dict[str, str]) -> int:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
 from tests.app.services import WorkerProcess
-from tests.app.submissions.conftest import RESNET20
+from tests.app.submissions.conftest import RESNET20, start_from_an_idle_queue
 from tests.app.submissions.live import live_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -23,7 +24,12 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="module")
-def site(service_settings: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def site(
+    service_settings: Settings,
+    session_factory: sessionmaker[Session],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[str]:
+    start_from_an_idle_queue(service_settings, session_factory)
     logs = tmp_path_factory.mktemp("site")
     worker = WorkerProcess(service_settings, logs / "worker.log")
     try:

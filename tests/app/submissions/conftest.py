@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.auth.service import issue_token
 from app.core.config import Settings
 from app.core.db import unit_of_work
-from app.core.models import Model, Submission
+from app.core.models import Job, JobStatus, Model, Submission
 from app.users.service import create_user
+from worker.config import make_celery
 
 RESNET20 = Path(__file__).resolve().parents[3] / "data" / "weights" / "resnet20_cifar10.safetensors"
 NewToken = Callable[..., str]
@@ -99,3 +100,15 @@ def huge_shape_safetensors(path: Path) -> Path:
     raw = json.dumps(header).encode()
     path.write_bytes(struct.pack("<Q", len(raw)) + raw + b"\0" * 16)
     return path
+
+
+def start_from_an_idle_queue(settings: Settings, factory: sessionmaker[Session]) -> None:
+    """Earlier tests leave validation jobs queued; a worker started now should not work through
+    that backlog first (one fresh process per task): cancel them and purge their messages."""
+    make_celery(settings).control.purge()
+    with factory.begin() as session:
+        session.execute(
+            sa.update(Job)
+            .where(Job.status == JobStatus.queued)
+            .values(status=JobStatus.cancelled, cancel_requested=True, message="cancelled")
+        )

@@ -13,7 +13,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.core.config import Settings
 from app.core.models import Model, ModelStatus, Submission, SubmissionStatus
 from tests.app.services import WorkerProcess, wait_for
-from tests.app.submissions.conftest import RESNET20, NewToken, bearer, unique_name
+from tests.app.submissions.conftest import (
+    RESNET20,
+    NewToken,
+    bearer,
+    unique_name,
+)
 from tests.app.submissions.test_upload_refusals import post, tiny_onnx
 
 NAN_MANIFEST = (
