@@ -17,6 +17,7 @@ from tests.app.submissions.conftest import (
     RESNET20,
     NewToken,
     bearer,
+    start_from_an_idle_queue,
     unique_name,
 )
 from tests.app.submissions.test_upload_refusals import post, tiny_onnx
@@ -29,8 +30,11 @@ NAN_MANIFEST = (
 
 @pytest.fixture(scope="module")
 def worker(
-    service_settings: Settings, tmp_path_factory: pytest.TempPathFactory
+    service_settings: Settings,
+    session_factory: sessionmaker[Session],
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[WorkerProcess]:
+    start_from_an_idle_queue(service_settings, session_factory)
     process = WorkerProcess(service_settings, tmp_path_factory.mktemp("worker") / "worker.log")
     process.wait_ready()
     yield process
