@@ -35,6 +35,14 @@ def controllable_job(session: Session, job_id: int, user: User) -> Job:
     return job
 
 
+def can_control(viewer: User, job_id: int, session: Session) -> bool:
+    try:
+        controllable_job(session, job_id, viewer)
+    except JobNotFoundError:
+        return False
+    return True
+
+
 def cancel_job(session: Session, job_id: int, user: User) -> Job:
     """A queued job ends now; a running one stops at its next progress report."""
     job = controllable_job(session, job_id, user)

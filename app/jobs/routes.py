@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse
+from fastapi import APIRouter, Form, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
 
+from app.auth.csrf import check_csrf, csrf_token
 from app.auth.dependencies import CurrentUser, OptionalUser
 from app.core.db import SessionDep
 from app.core.params import RowId
@@ -39,7 +40,36 @@ def job_page(
         job = JobRead.model_validate(control.visible_job(session, job_id, viewer))
     except service.JobNotFoundError as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
-    return templates.TemplateResponse(request, "job.html", {"job": job})
+    controls = viewer is not None and control.can_control(viewer, job_id, session)
+    context = {"job": job, "csrf_token": csrf_token(request) if controls else None}
+    return templates.TemplateResponse(request, "job.html", context)
+
+
+@page_router.post("/jobs/{job_id}/{action}")
+def job_action_page(
+    job_id: RowId,
+    action: Literal["cancel", "retry"],
+    request: Request,
+    session: SessionDep,
+    viewer: OptionalUser,
+    csrf: Annotated[str, Form(max_length=200, alias="csrf_token")] = "",
+) -> RedirectResponse:
+    """The job page's Cancel and Retry buttons (owner or admin, CSRF-checked)."""
+    check_csrf(request, csrf)
+    if viewer is None:
+        raise HTTPException(status_code=401, detail="sign in to change a job")
+    try:
+        if action == "cancel":
+            control.cancel_job(session, job_id, viewer)
+        else:
+            control.retry_job(session, job_id, viewer, request.app.state.settings)
+    except service.JobNotFoundError as error:
+        raise HTTPException(status_code=404, detail=str(error)) from None
+    except control.JobStateError as error:
+        raise HTTPException(status_code=409, detail=str(error)) from None
+    except UploadError as error:
+        raise HTTPException(status_code=error.status_code, detail=str(error)) from None
+    return RedirectResponse(f"/jobs/{job_id}", status_code=303)
 
 
 CONFLICT: dict[int | str, dict[str, Any]] = {**NOT_FOUND, 409: {"description": "Wrong status"}}

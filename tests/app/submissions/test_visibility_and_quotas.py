@@ -71,3 +71,29 @@ def test_daily_quota_does_not_count_cancelled_submissions(
     assert third.status_code == 429
     assert "in the last 24 hours" in third.json()["detail"]
     client.post(f"/api/v1/jobs/{second.json()['job_id']}/cancel", headers=bearer(token))
+
+
+def test_job_page_offers_its_owner_cancel_and_retry(service_settings, new_token: NewToken) -> None:
+    from tests.app.auth.test_accounts import fresh_client, page_csrf, sign_up, unique_email
+
+    owner = fresh_client(service_settings)
+    sign_up(owner, unique_email())
+    csrf = page_csrf(owner, "/submit")
+    with RESNET20.open("rb") as handle:
+        accepted = owner.post(
+            "/api/v1/submissions",
+            data={"name": unique_name(), "architecture": "resnet20_cifar10"},
+            files={"file": ("w.safetensors", handle)},
+            headers={"X-CSRF-Token": csrf},
+        ).json()
+    page = owner.get(accepted["status_url"])
+    assert "Cancel</button>" in page.text
+    stranger = fresh_client(service_settings)
+    sign_up(stranger, unique_email())
+    assert stranger.get(accepted["status_url"]).status_code == 404
+    stranger_csrf = page_csrf(stranger, "/profile")
+    cancel = f"{accepted['status_url']}/cancel"
+    assert stranger.post(cancel, data={"csrf_token": stranger_csrf}).status_code == 404
+    assert owner.post(cancel, data={"csrf_token": "forged"}).status_code == 403
+    assert owner.post(cancel, data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
+    assert "Retry</button>" in owner.get(accepted["status_url"]).text
