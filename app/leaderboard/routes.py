@@ -1,18 +1,75 @@
-"""``/``: the leaderboard page."""
+"""``/``: the leaderboard page, ``GET /api/v1/leaderboard`` and the view's CSV / BibTeX."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse
+from typing import Literal
 
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import HTMLResponse, Response
+
+from app.catalog.visibility import ViewerDep
 from app.core.db import SessionDep
 from app.core.templates import templates
+from app.exports import service as exports
 from app.leaderboard import service
+from app.leaderboard.params import QueryDep, query_params
+from app.leaderboard.schemas import LeaderboardOut, leaderboard_out
+from app.leaderboard.view import ancestors, cell_view, column_scales
+from scoring.benchmarks.presets import PRESETS
 
 router = APIRouter(include_in_schema=False)
+api_router = APIRouter(tags=["leaderboard"])
+
+
+def board_or_error(session: SessionDep, viewer: ViewerDep, query: QueryDep) -> service.Leaderboard:
+    try:
+        return service.leaderboard(session, viewer, query)
+    except (service.UnknownPresetError, service.UnknownColumnError) as error:
+        raise HTTPException(422, str(error)) from None
 
 
 @router.get("/", response_class=HTMLResponse)
-def leaderboard_page(request: Request, session: SessionDep) -> HTMLResponse:
-    table = service.leaderboard(session)
-    return templates.TemplateResponse(request, "leaderboard.html", {"table": table})
+def leaderboard_page(
+    request: Request, session: SessionDep, viewer: ViewerDep, query: QueryDep,
+    collapsed: str = "",
+) -> HTMLResponse:  # fmt: skip
+    board = board_or_error(session, viewer, query)
+    context = {
+        "board": board,
+        "scales": column_scales(board),
+        "ancestors": ancestors(board),
+        "cell_view": cell_view,
+        "presets": PRESETS,
+        "params": lambda **changes: query_params(board.query, **changes),
+        "collapsed": [c for c in collapsed.split(",") if c],
+    }
+    return templates.TemplateResponse(request, "leaderboard.html", context)
+
+
+@router.get("/exports/leaderboard.csv")
+def leaderboard_csv(session: SessionDep, viewer: ViewerDep, query: QueryDep) -> Response:
+    board = board_or_error(session, viewer, query)
+    return _download(exports.leaderboard_csv(board), exports.CSV_MEDIA_TYPE, "leaderboard.csv")
+
+
+@router.get("/exports/leaderboard.bib")
+def leaderboard_bibtex(session: SessionDep, viewer: ViewerDep, query: QueryDep) -> Response:
+    board = board_or_error(session, viewer, query)
+    text = exports.leaderboard_bibtex(session, board)
+    return _download(text, exports.BIBTEX_MEDIA_TYPE, "benchmarks.bib")
+
+
+@api_router.get("/leaderboard", response_model=LeaderboardOut)
+def leaderboard_api(
+    session: SessionDep, viewer: ViewerDep, query: QueryDep, format: Literal["json", "csv"] = "json"
+) -> LeaderboardOut | Response:
+    """Ranked rows: model, aggregate, per-benchmark {raw, ceiled, error, status}."""
+    board = board_or_error(session, viewer, query)
+    if format == "csv":
+        return _download(exports.leaderboard_csv(board), exports.CSV_MEDIA_TYPE, "leaderboard.csv")
+    return leaderboard_out(board)
+
+
+def _download(text: str, media_type: str, filename: str) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return Response(text, media_type=media_type, headers=headers)

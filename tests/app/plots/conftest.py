@@ -1,0 +1,5 @@
+"""The board's fixtures (tests/app/board.py)."""
+
+from tests.app.board import board_app, board_client, people
+
+__all__ = ["board_app", "board_client", "people"]
