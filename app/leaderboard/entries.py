@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from app.core.models import Source, Visibility
@@ -23,6 +24,9 @@ class ModelEntry:
     parameters: float | None
     training_data: str | None
     recurrent: bool
+    architecture: str | None = None
+    variant_of: str | None = None
+    extras: Mapping[str, float] = field(default_factory=dict, compare=False)
 
     @property
     def origin(self) -> str:
@@ -46,6 +50,9 @@ def model_entry(row: Any) -> ModelEntry:
         parameters=_number(metadata.get("parameter_count")),
         training_data=metadata.get("training_data"),
         recurrent=bool(metadata.get("recurrent", info.get("recurrent", False))),
+        architecture=row.architecture,
+        variant_of=metadata.get("variant_of") or info.get("variant_of"),
+        extras=metadata.get("paper_extras") or {},
     )
 
 
@@ -61,7 +68,12 @@ def _registry_facts(architecture: str | None) -> dict[str, Any]:
         info = registry.model_info(architecture)
     except KeyError:
         return {}
-    return {"family": info.family, "depth": info.depth, "recurrent": info.recurrent}
+    return {
+        "family": info.family,
+        "depth": info.depth,
+        "recurrent": info.recurrent,
+        "variant_of": info.variant_of,
+    }
 
 
 def _number(value: object) -> float | None:

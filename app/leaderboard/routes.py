@@ -30,9 +30,12 @@ def board_or_error(session: SessionDep, viewer: ViewerDep, query: QueryDep) -> s
 
 @router.get("/", response_class=HTMLResponse)
 def leaderboard_page(
-    request: Request, session: SessionDep, viewer: ViewerDep, query: QueryDep,
+    request: Request,
+    session: SessionDep,
+    viewer: ViewerDep,
+    query: QueryDep,
     collapsed: str = "",
-) -> HTMLResponse:  # fmt: skip
+) -> HTMLResponse:
     board = board_or_error(session, viewer, query)
     context = {
         "board": board,

@@ -63,16 +63,24 @@ class LeaderboardOut(BaseModel):
 
 
 def node_out(node: NodeValue) -> NodeOut:
-    return NodeOut(value=node.value, averaged=node.averaged, total=node.total,
-                   missing=list(node.missing))  # fmt: skip
+    return NodeOut(
+        value=node.value, averaged=node.averaged, total=node.total, missing=list(node.missing)
+    )
 
 
 def score_out(cell: Cell | None, node: NodeValue) -> ScoreOut:
     if cell is None:
-        return ScoreOut(raw=None, ceiled=None, error=None, ceiling=None, status="missing",
-                        value=node.value)  # fmt: skip
-    return ScoreOut(raw=cell.raw, ceiled=cell.ceiled, error=cell.error, ceiling=cell.ceiling,
-                    status=cell.status.value, value=node.value)  # fmt: skip
+        return ScoreOut(
+            raw=None, ceiled=None, error=None, ceiling=None, status="missing", value=node.value
+        )
+    return ScoreOut(
+        raw=cell.raw,
+        ceiled=cell.ceiled,
+        error=cell.error,
+        ceiling=cell.ceiling,
+        status=cell.status.value,
+        value=node.value,
+    )
 
 
 def row_out(row: LeaderboardRow, board: Leaderboard) -> LeaderboardRowOut:

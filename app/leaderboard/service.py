@@ -118,11 +118,16 @@ def leaderboard(session: Session, viewer: Viewer, query: LeaderboardQuery) -> Le
     snapshot = _snapshot(session)
     values = _values(snapshot, preset, tree, exclude, models)
     rows = [
-        LeaderboardRow(None, model, values[model.id][preset.headline], values[model.id],
-                       snapshot.cells.get(model.id, {}))
+        LeaderboardRow(
+            None,
+            model,
+            values[model.id][preset.headline],
+            values[model.id],
+            snapshot.cells.get(model.id, {}),
+        )
         for model in models
         if _source_matches(model, query.sources)
-    ]  # fmt: skip
+    ]
     ranked = _ranked(rows)
     shown = _sorted([row for row in ranked if _matches(row.model, query)], query, preset, tree)
     return Leaderboard(
@@ -205,8 +210,9 @@ def _values(
     cached = snapshot.values.setdefault((preset.name, exclude), {})
     for model in models:
         if model.id not in cached:
-            cached[model.id] = aggregate_model(snapshot.cells.get(model.id, {}), model, preset,
-                                               tree, exclude)  # fmt: skip
+            cached[model.id] = aggregate_model(
+                snapshot.cells.get(model.id, {}), model, preset, tree, exclude
+            )
     return cached
 
 
@@ -217,9 +223,17 @@ def aggregate_model(
     tree: BenchmarkTree,
     exclude: Iterable[str] = (),
 ) -> dict[str, NodeValue]:
-    """Only finished scores count; a failed or pending one is missing, never zero."""
+    """Only finished scores count; a failed or pending one is missing, never zero. The paper's
+    OST = 0 rule applies to a feed-forward model that has some other score under the headline:
+    a model scored only elsewhere gets no composite made of the imputed zero alone."""
     finished = {k: c for k, c in cells.items() if c.status == ScoreStatus.succeeded}
-    return aggregate(tree, finished, preset, exclude, static_model=not model.recurrent)
+    measured = any(
+        leaf in finished
+        for leaf in tree.leaves(preset.headline)
+        if leaf not in preset.zero_for_static
+    )
+    static = not model.recurrent and measured
+    return aggregate(tree, finished, preset, exclude, static_model=static)
 
 
 def _source_matches(model: ModelEntry, sources: tuple[str, ...]) -> bool:
@@ -275,8 +289,11 @@ def _sorted(
     if query.sort not in {c.identifier for c in columns(tree, preset, query.exclude)}:
         raise UnknownColumnError(query.sort)
     key = lambda row: row.values[query.sort].value  # noqa: E731
-    present = sorted((r for r in rows if key(r) is not None), key=lambda r: key(r) or 0.0,
-                     reverse=query.order == "desc")  # fmt: skip
+    present = sorted(
+        (r for r in rows if key(r) is not None),
+        key=lambda r: key(r) or 0.0,
+        reverse=query.order == "desc",
+    )
     return [*present, *(r for r in rows if key(r) is None)]
 
 
