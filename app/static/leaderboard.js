@@ -52,9 +52,18 @@
       apply(collapsed);
     });
   }
+  function submitShort() {
+    // Empty fields stay out of the URL, so a shared view's link is short.
+    Array.from(form.elements).forEach(function (field) {
+      if (field.name && field.value === "") { field.disabled = true; }
+    });
+    form.submit();
+  }
+
   if (form) {
+    form.addEventListener("submit", function (event) { event.preventDefault(); submitShort(); });
     form.querySelectorAll("select").forEach(function (select) {
-      select.addEventListener("change", function () { form.submit(); });
+      select.addEventListener("change", submitShort);
     });
   }
 })();
