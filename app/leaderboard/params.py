@@ -30,7 +30,7 @@ def leaderboard_query(
     sort: Annotated[str, Query(max_length=200, description="rank, model or a column id")] = "rank",
     order: Literal["asc", "desc"] = "asc",
     offset: Annotated[int, Query(ge=0)] = 0,
-    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 500,
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
 ) -> LeaderboardQuery:
     return LeaderboardQuery(
         preset=preset,

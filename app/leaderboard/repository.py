@@ -16,8 +16,9 @@ ModelRow = Any
 
 
 def scores_version(session: Session) -> tuple[Any, ...]:
-    """Changes whenever a score or model row is added, removed or rewritten: every writer of a
-    score sets ``finished_at``, and model rows are few enough to count."""
+    """Changes whenever a score is added, removed or rewritten (every writer of a score sets
+    ``finished_at``) and whenever a model is added or removed. Visibility is not part of it: it
+    is read fresh on every request."""
     scores = session.execute(
         sa.select(sa.func.count(Score.id), sa.func.max(Score.id), sa.func.max(Score.finished_at))
     ).one()
@@ -39,7 +40,12 @@ def all_scores(session: Session) -> Sequence[ScoreRow]:
     ).all()
 
 
-def visible_models(session: Session, viewer: Viewer) -> Sequence[ModelRow]:
+def visible_model_ids(session: Session, viewer: Viewer) -> Sequence[int]:
+    """Read on every request, so visibility is never served from a cache."""
+    return session.scalars(sa.select(Model.id).where(visible_clause(viewer))).all()
+
+
+def all_models(session: Session) -> Sequence[ModelRow]:
     return session.execute(
         sa.select(
             Model.id,
@@ -49,7 +55,7 @@ def visible_models(session: Session, viewer: Viewer) -> Sequence[ModelRow]:
             Model.owner_id,
             Model.architecture,
             Model.model_metadata,
-        ).where(visible_clause(viewer))
+        )
     ).all()
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 
 from app.catalog.visibility import ViewerDep
 from app.core.db import SessionDep
@@ -13,7 +14,7 @@ from app.core.templates import templates
 from app.exports import service as exports
 from app.leaderboard import service
 from app.leaderboard.params import QueryDep, query_params
-from app.leaderboard.schemas import LeaderboardOut, leaderboard_out
+from app.leaderboard.schemas import LeaderboardOut, leaderboard_payload
 from app.leaderboard.view import ancestors, cell_view, column_scales
 from scoring.benchmarks.presets import PRESETS
 
@@ -26,6 +27,10 @@ def board_or_error(session: SessionDep, viewer: ViewerDep, query: QueryDep) -> s
         return service.leaderboard(session, viewer, query)
     except (service.UnknownPresetError, service.UnknownColumnError) as error:
         raise HTTPException(422, str(error)) from None
+
+
+def whole_view(query: service.LeaderboardQuery) -> service.LeaderboardQuery:
+    return replace(query, offset=0, limit=service.MAX_LIMIT)
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -51,13 +56,14 @@ def leaderboard_page(
 
 @router.get("/exports/leaderboard.csv")
 def leaderboard_csv(session: SessionDep, viewer: ViewerDep, query: QueryDep) -> Response:
-    board = board_or_error(session, viewer, query)
+    """Every row of the view, not just the page shown."""
+    board = board_or_error(session, viewer, whole_view(query))
     return _download(exports.leaderboard_csv(board), exports.CSV_MEDIA_TYPE, "leaderboard.csv")
 
 
 @router.get("/exports/leaderboard.bib")
 def leaderboard_bibtex(session: SessionDep, viewer: ViewerDep, query: QueryDep) -> Response:
-    board = board_or_error(session, viewer, query)
+    board = board_or_error(session, viewer, whole_view(query))
     text = exports.leaderboard_bibtex(session, board)
     return _download(text, exports.BIBTEX_MEDIA_TYPE, "benchmarks.bib")
 
@@ -65,12 +71,13 @@ def leaderboard_bibtex(session: SessionDep, viewer: ViewerDep, query: QueryDep) 
 @api_router.get("/leaderboard", response_model=LeaderboardOut)
 def leaderboard_api(
     session: SessionDep, viewer: ViewerDep, query: QueryDep, format: Literal["json", "csv"] = "json"
-) -> LeaderboardOut | Response:
-    """Ranked rows: model, aggregate, per-benchmark {raw, ceiled, error, status}."""
+) -> Response:
+    """Ranked rows: model, aggregate, per-benchmark {raw, ceiled, error, status} (the shape of
+    ``LeaderboardOut``, sent without re-validation for speed)."""
     board = board_or_error(session, viewer, query)
     if format == "csv":
         return _download(exports.leaderboard_csv(board), exports.CSV_MEDIA_TYPE, "leaderboard.csv")
-    return leaderboard_out(board)
+    return JSONResponse(leaderboard_payload(board))
 
 
 def _download(text: str, media_type: str, filename: str) -> Response:

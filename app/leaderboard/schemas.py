@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel
 
 from app.leaderboard.service import Cell, Leaderboard, LeaderboardRow
@@ -62,53 +64,60 @@ class LeaderboardOut(BaseModel):
     rows: list[LeaderboardRowOut]
 
 
-def node_out(node: NodeValue) -> NodeOut:
-    return NodeOut(
-        value=node.value, averaged=node.averaged, total=node.total, missing=list(node.missing)
-    )
+def node_payload(node: NodeValue) -> dict[str, Any]:
+    return {"value": node.value, "averaged": node.averaged, "total": node.total,
+            "missing": list(node.missing)}  # fmt: skip
 
 
-def score_out(cell: Cell | None, node: NodeValue) -> ScoreOut:
+def score_payload(cell: Cell | None, node: NodeValue) -> dict[str, Any]:
     if cell is None:
-        return ScoreOut(
-            raw=None, ceiled=None, error=None, ceiling=None, status="missing", value=node.value
-        )
-    return ScoreOut(
-        raw=cell.raw,
-        ceiled=cell.ceiled,
-        error=cell.error,
-        ceiling=cell.ceiling,
-        status=cell.status.value,
-        value=node.value,
-    )
+        return {"raw": None, "ceiled": None, "error": None, "ceiling": None,
+                "status": "missing", "value": node.value}  # fmt: skip
+    return {"raw": cell.raw, "ceiled": cell.ceiled, "error": cell.error, "ceiling": cell.ceiling,
+            "status": cell.status.value, "value": node.value}  # fmt: skip
+
+
+def row_payload(row: LeaderboardRow, board: Leaderboard) -> dict[str, Any]:
+    """A row as plain JSON-ready data (``LeaderboardRowOut``); built once per scores version
+    and model, then only the rank changes with the view."""
+    cached = board.payloads.get(row.model.id)
+    if cached is None:
+        cached = _fresh_row_payload(row, board)
+        board.payloads[row.model.id] = cached
+    return {"rank": row.rank, **cached}
+
+
+def _fresh_row_payload(row: LeaderboardRow, board: Leaderboard) -> dict[str, Any]:
+    model = row.model
+    leaves = [c.identifier for c in board.columns if c.is_leaf]
+    parents = [c.identifier for c in board.columns if not c.is_leaf]
+    return {
+        "model": model.name,
+        "display_name": model.display_name,
+        "source": model.source.value,
+        "origin": model.origin,
+        "family": model.family,
+        "depth": model.depth,
+        "aggregate": node_payload(row.aggregate),
+        "aggregates": {p: node_payload(row.values[p]) for p in parents},
+        "scores": {leaf: score_payload(row.cells.get(leaf), row.values[leaf]) for leaf in leaves},
+    }
 
 
 def row_out(row: LeaderboardRow, board: Leaderboard) -> LeaderboardRowOut:
-    leaves = [c.identifier for c in board.columns if c.is_leaf]
-    parents = [c.identifier for c in board.columns if not c.is_leaf]
-    return LeaderboardRowOut(
-        rank=row.rank,
-        model=row.model.name,
-        display_name=row.model.display_name,
-        source=row.model.source.value,
-        origin=row.model.origin,
-        family=row.model.family,
-        depth=row.model.depth,
-        aggregate=node_out(row.aggregate),
-        aggregates={p: node_out(row.values[p]) for p in parents},
-        scores={leaf: score_out(row.cells.get(leaf), row.values[leaf]) for leaf in leaves},
-    )
+    return LeaderboardRowOut.model_validate(row_payload(row, board))
 
 
-def leaderboard_out(board: Leaderboard) -> LeaderboardOut:
-    return LeaderboardOut(
-        preset=board.preset.name,
-        description=board.preset.description,
-        value=board.preset.value,
-        headline=board.preset.headline,
-        columns=[ColumnOut(**vars(column)) for column in board.columns],
-        total=board.total,
-        offset=board.query.offset,
-        limit=board.query.limit,
-        rows=[row_out(row, board) for row in board.rows],
-    )
+def leaderboard_payload(board: Leaderboard) -> dict[str, Any]:
+    """``LeaderboardOut`` as plain data: the API sends it without re-validating 500 rows."""
+    return {
+        "preset": board.preset.name,
+        "description": board.preset.description,
+        "value": board.preset.value,
+        "headline": board.preset.headline,
+        "columns": [vars(column) for column in board.columns],
+        "total": board.total,
+        "offset": board.query.offset,
+        "limit": board.query.limit,
+        "rows": [row_payload(row, board) for row in board.rows],
+    }

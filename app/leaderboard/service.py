@@ -73,7 +73,7 @@ class LeaderboardQuery:
     sort: str = "rank"
     order: SortOrder = "asc"
     offset: int = 0
-    limit: int = 500
+    limit: int = 100
 
 
 @dataclass
@@ -94,12 +94,19 @@ class Leaderboard:
     query: LeaderboardQuery
     families: list[str] = field(default_factory=list)
     origins: list[str] = field(default_factory=list)
+    payloads: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """Cached API payload of each model's row (without its rank), per scores version."""
 
 
 @dataclass(frozen=True)
 class _Snapshot:
+    """Everything read once per scores version: every model's entry and scores, and (filled
+    lazily) aggregated values and API payloads per (preset, excluded benchmarks)."""
+
+    entries: dict[int, ModelEntry]
     cells: dict[int, dict[str, Cell]]
     values: dict[tuple[str, tuple[str, ...]], dict[int, dict[str, NodeValue]]]
+    payloads: dict[tuple[str, tuple[str, ...]], dict[int, dict[str, Any]]]
 
 
 _CACHE: OrderedDict[tuple[Any, ...], _Snapshot] = OrderedDict()
@@ -114,8 +121,12 @@ def leaderboard(session: Session, viewer: Viewer, query: LeaderboardQuery) -> Le
     exclude = tuple(sorted(set(query.exclude)))
     shown_columns = columns(tree, preset)
     _check_known(exclude, shown_columns)
-    models = [model_entry(row) for row in repository.visible_models(session, viewer)]
     snapshot = _snapshot(session)
+    models = [
+        snapshot.entries[i]
+        for i in repository.visible_model_ids(session, viewer)
+        if i in snapshot.entries
+    ]
     values = _values(snapshot, preset, tree, exclude, models)
     rows = [
         LeaderboardRow(
@@ -136,6 +147,7 @@ def leaderboard(session: Session, viewer: Viewer, query: LeaderboardQuery) -> Le
         rows=shown[query.offset : query.offset + query.limit],
         total=len(shown),
         query=replace(query, exclude=exclude),
+        payloads=snapshot.payloads.setdefault((preset.name, exclude), {}),
         families=sorted({m.family for m in models if m.family}),
         origins=sorted({m.origin for m in models}),
     )
@@ -176,7 +188,8 @@ def _snapshot(session: Session) -> _Snapshot:
         if snapshot is not None:
             _CACHE.move_to_end(version)
             return snapshot
-    snapshot = _Snapshot(_load_cells(session), {})
+    entries = {row.id: model_entry(row) for row in repository.all_models(session)}
+    snapshot = _Snapshot(entries, _load_cells(session), {}, {})
     with _CACHE_LOCK:
         _CACHE[version] = snapshot
         while len(_CACHE) > _CACHE_SIZE:
