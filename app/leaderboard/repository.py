@@ -42,7 +42,9 @@ def all_scores(session: Session) -> Sequence[ScoreRow]:
 
 def visible_model_ids(session: Session, viewer: Viewer) -> Sequence[int]:
     """Read on every request, so visibility is never served from a cache."""
-    return session.scalars(sa.select(Model.id).where(visible_clause(viewer))).all()
+    return session.scalars(
+        sa.select(Model.id).where(visible_clause(viewer)).order_by(Model.id)
+    ).all()
 
 
 def all_models(session: Session) -> Sequence[ModelRow]:

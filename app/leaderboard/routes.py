@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from typing import Literal
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, Response
 
 from app.catalog.visibility import ViewerDep
 from app.core.db import SessionDep
@@ -42,7 +43,17 @@ def leaderboard_page(
     collapsed: str = "",
 ) -> HTMLResponse:
     board = board_or_error(session, viewer, query)
+    key = ("html", collapsed, str(request.base_url))
+    body = board.rendered.get(key)
+    if body is None:
+        body = _render_page(request, board, collapsed).encode()
+        board.rendered[key] = body
+    return HTMLResponse(body)
+
+
+def _render_page(request: Request, board: service.Leaderboard, collapsed: str) -> str:
     context = {
+        "request": request,
         "board": board,
         "scales": column_scales(board),
         "ancestors": ancestors(board),
@@ -51,7 +62,7 @@ def leaderboard_page(
         "params": lambda **changes: query_params(board.query, **changes),
         "collapsed": [c for c in collapsed.split(",") if c],
     }
-    return templates.TemplateResponse(request, "leaderboard.html", context)
+    return templates.get_template("leaderboard.html").render(context)
 
 
 @router.get("/exports/leaderboard.csv")
@@ -77,7 +88,11 @@ def leaderboard_api(
     board = board_or_error(session, viewer, query)
     if format == "csv":
         return _download(exports.leaderboard_csv(board), exports.CSV_MEDIA_TYPE, "leaderboard.csv")
-    return JSONResponse(leaderboard_payload(board))
+    body = board.rendered.get("json")
+    if body is None:
+        body = json.dumps(leaderboard_payload(board), separators=(",", ":")).encode()
+        board.rendered["json"] = body
+    return Response(body, media_type="application/json")
 
 
 def _download(text: str, media_type: str, filename: str) -> Response:

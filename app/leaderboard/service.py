@@ -96,6 +96,8 @@ class Leaderboard:
     origins: list[str] = field(default_factory=list)
     payloads: dict[int, dict[str, Any]] = field(default_factory=dict)
     """Cached API payload of each model's row (without its rank), per scores version."""
+    rendered: dict[Any, bytes] = field(default_factory=dict)
+    """Cached response bodies of this board (JSON, CSV, HTML), filled by the routes."""
 
 
 @dataclass(frozen=True)
@@ -107,27 +109,45 @@ class _Snapshot:
     cells: dict[int, dict[str, Cell]]
     values: dict[tuple[str, tuple[str, ...]], dict[int, dict[str, NodeValue]]]
     payloads: dict[tuple[str, tuple[str, ...]], dict[int, dict[str, Any]]]
+    boards: OrderedDict[tuple[Any, ...], Leaderboard] = field(default_factory=OrderedDict)
 
 
 _CACHE: OrderedDict[tuple[Any, ...], _Snapshot] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 4
+_BOARDS_PER_SNAPSHOT = 256
 
 
 def leaderboard(session: Session, viewer: Viewer, query: LeaderboardQuery) -> Leaderboard:
-    """The ranked, filtered, sorted and paged board that ``viewer`` may see."""
+    """The ranked, filtered, sorted and paged board that ``viewer`` may see.
+
+    Cached per scores version, query and the exact set of model ids the viewer may see (read
+    fresh on every request), so two viewers share a board only if they see the same models.
+    """
     preset = _preset(query.preset)
-    tree = benchmark_tree()
     exclude = tuple(sorted(set(query.exclude)))
-    shown_columns = columns(tree, preset)
-    _check_known(exclude, shown_columns)
+    _check_known(exclude, columns(benchmark_tree(), preset))
     snapshot = _snapshot(session)
-    models = [
-        snapshot.entries[i]
-        for i in repository.visible_model_ids(session, viewer)
-        if i in snapshot.entries
-    ]
-    values = _values(snapshot, preset, tree, exclude, models)
+    visible = tuple(repository.visible_model_ids(session, viewer))
+    key = (replace(query, exclude=exclude), visible)
+    with _CACHE_LOCK:
+        cached = snapshot.boards.get(key)
+    if cached is not None:
+        return cached
+    board = _build(snapshot, preset, key[0], visible)
+    with _CACHE_LOCK:
+        snapshot.boards[key] = board
+        while len(snapshot.boards) > _BOARDS_PER_SNAPSHOT:
+            snapshot.boards.popitem(last=False)
+    return board
+
+
+def _build(
+    snapshot: _Snapshot, preset: Preset, query: LeaderboardQuery, visible: tuple[int, ...]
+) -> Leaderboard:
+    tree = benchmark_tree()
+    models = [snapshot.entries[i] for i in visible if i in snapshot.entries]
+    values = _values(snapshot, preset, tree, query.exclude, models)
     rows = [
         LeaderboardRow(
             None,
@@ -143,11 +163,11 @@ def leaderboard(session: Session, viewer: Viewer, query: LeaderboardQuery) -> Le
     shown = _sorted([row for row in ranked if _matches(row.model, query)], query, preset, tree)
     return Leaderboard(
         preset=preset,
-        columns=columns(tree, preset, exclude),
+        columns=columns(tree, preset, query.exclude),
         rows=shown[query.offset : query.offset + query.limit],
         total=len(shown),
-        query=replace(query, exclude=exclude),
-        payloads=snapshot.payloads.setdefault((preset.name, exclude), {}),
+        query=query,
+        payloads=snapshot.payloads.setdefault((preset.name, query.exclude), {}),
         families=sorted({m.family for m in models if m.family}),
         origins=sorted({m.origin for m in models}),
     )
