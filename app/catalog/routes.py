@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.catalog import service
@@ -22,15 +22,17 @@ from app.catalog.visibility import ViewerDep
 from app.core.db import SessionDep
 from app.core.templates import templates
 from app.exports import service as exports
-from app.leaderboard.service import MAX_LIMIT, UnknownPresetError
+from app.leaderboard.service import MAX_LIMIT, MAX_OFFSET, UnknownPresetError
 from app.plots import charts
 from scoring.benchmarks.presets import DEFAULT_PRESET, PRESETS
 
 api_router = APIRouter(tags=["catalogue"])
 page_router = APIRouter(include_in_schema=False)
-Offset = Annotated[int, Query(ge=0)]
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL refuses NUL in text: a 422, not a 500
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET)]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT)]
-Text = Annotated[str, Query(max_length=200)]
+Text = Annotated[str, Query(max_length=200, pattern=NO_NUL)]
+Name = Annotated[str, Path(max_length=200, pattern=NO_NUL)]
 
 
 def _not_found(error: service.NotFoundError) -> HTTPException:
@@ -44,7 +46,7 @@ def benchmarks_api(session: SessionDep) -> list[BenchmarkNodeOut]:
 
 
 @api_router.get("/benchmarks/{identifier}", response_model=BenchmarkDetailOut)
-def benchmark_api(identifier: str, session: SessionDep, viewer: ViewerDep) -> BenchmarkDetailOut:
+def benchmark_api(identifier: Name, session: SessionDep, viewer: ViewerDep) -> BenchmarkDetailOut:
     try:
         return service.benchmark_detail(session, viewer, identifier)
     except service.NotFoundError as error:
@@ -65,7 +67,7 @@ def models_api(
 
 
 @api_router.get("/models/{name}", response_model=ModelDetailOut)
-def model_api(name: str, session: SessionDep, viewer: ViewerDep) -> ModelDetailOut:
+def model_api(name: Name, session: SessionDep, viewer: ViewerDep) -> ModelDetailOut:
     try:
         return service.model_detail(session, viewer, name)
     except service.NotFoundError as error:
@@ -116,7 +118,9 @@ def _compare(session: SessionDep, viewer: ViewerDep, models: str, preset: str) -
 
 
 @page_router.get("/models/{name}", response_class=HTMLResponse)
-def model_page(request: Request, name: str, session: SessionDep, viewer: ViewerDep) -> HTMLResponse:
+def model_page(
+    request: Request, name: Name, session: SessionDep, viewer: ViewerDep
+) -> HTMLResponse:
     detail = model_api(name, session, viewer)
     context = {"model": detail, "chart": charts.spec_json(charts.model_scores_chart(detail))}
     return templates.TemplateResponse(request, "model.html", context)
@@ -124,7 +128,7 @@ def model_page(request: Request, name: str, session: SessionDep, viewer: ViewerD
 
 @page_router.get("/benchmarks/{identifier}", response_class=HTMLResponse)
 def benchmark_page(
-    request: Request, identifier: str, session: SessionDep, viewer: ViewerDep
+    request: Request, identifier: Name, session: SessionDep, viewer: ViewerDep
 ) -> HTMLResponse:
     detail = benchmark_api(identifier, session, viewer)
     return templates.TemplateResponse(request, "benchmark.html", {"benchmark": detail})

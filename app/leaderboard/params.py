@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import Depends, Query
 
-from app.leaderboard.service import MAX_LIMIT, LeaderboardQuery
+from app.leaderboard.service import MAX_LIMIT, MAX_OFFSET, LeaderboardQuery
 from scoring.benchmarks.presets import DEFAULT_PRESET
 
 
@@ -29,7 +29,7 @@ def leaderboard_query(
     max_parameters: float | None = None,
     sort: Annotated[str, Query(max_length=200, description="rank, model or a column id")] = "rank",
     order: Literal["asc", "desc"] = "asc",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
 ) -> LeaderboardQuery:
     return LeaderboardQuery(

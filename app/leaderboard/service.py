@@ -25,6 +25,7 @@ from scoring.benchmarks.tree import BenchmarkTree, NodeValue, Preset, aggregate
 
 SortOrder = Literal["asc", "desc"]
 MAX_LIMIT = 5000
+MAX_OFFSET = 1_000_000_000
 
 
 class UnknownPresetError(ValueError):

@@ -96,3 +96,17 @@ def test_a_private_model_is_hidden_from_others_everywhere(
         assert (detail.status_code, page.status_code, compare.status_code) == (expected,) * 3
         if sees:
             assert detail.json()["jobs"][0]["kind"] == "score"
+
+
+def test_inputs_the_database_would_refuse_are_422(board_client: TestClient):
+    for url, params in (
+        ("/api/v1/models", {"offset": 2**63}),
+        ("/api/v1/models", {"q": "a\x00b"}),
+        ("/api/v1/scores", {"model": "\x00"}),
+        ("/api/v1/models/a%00b", {}),
+        ("/api/v1/benchmarks/a%00b", {}),
+        ("/api/v1/leaderboard", {"offset": 2**63}),
+    ):
+        response = board_client.get(url, params=params)
+        assert response.status_code == 422, (url, params, response.text)
+        assert response.json()["detail"]
