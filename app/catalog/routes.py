@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.catalog import service
+from app.catalog import service, stimuli
 from app.catalog.schemas import (
     BenchmarkDetailOut,
     BenchmarkNodeOut,
@@ -131,7 +131,20 @@ def benchmark_page(
     request: Request, identifier: Name, session: SessionDep, viewer: ViewerDep
 ) -> HTMLResponse:
     detail = benchmark_api(identifier, session, viewer)
-    return templates.TemplateResponse(request, "benchmark.html", {"benchmark": detail})
+    context = {"benchmark": detail, "stimuli": stimuli.sample_stimuli(identifier)}
+    return templates.TemplateResponse(request, "benchmark.html", context)
+
+
+@page_router.get("/benchmarks/{identifier}/stimuli/{stimulus_id}")
+def stimulus_file(
+    identifier: Name, stimulus_id: Annotated[str, Path(pattern=r"^[A-Za-z0-9_.-]{1,200}$")]
+) -> Response:
+    """One sample image of an installed stimulus set."""
+    found = stimuli.stimulus_image(identifier, stimulus_id)
+    if found is None:
+        raise HTTPException(404, f"no stimulus {stimulus_id!r} in {identifier!r}")
+    data, media_type = found
+    return Response(data, media_type=media_type, headers={"Cache-Control": "max-age=86400"})
 
 
 @page_router.get("/compare", response_class=HTMLResponse)

@@ -204,7 +204,7 @@ def _preset(name: str) -> Preset:
 
 def _snapshot(session: Session) -> _Snapshot:
     # The database's URL too: tests (and tools) may open several databases in one process.
-    version = (str(session.get_bind().url), *repository.scores_version(session))
+    version = (str(session.get_bind().engine.url), *repository.scores_version(session))
     with _CACHE_LOCK:
         snapshot = _CACHE.get(version)
         if snapshot is not None:

@@ -110,3 +110,17 @@ def test_inputs_the_database_would_refuse_are_422(board_client: TestClient):
         response = board_client.get(url, params=params)
         assert response.status_code == 422, (url, params, response.text)
         assert response.json()["detail"]
+
+
+def test_benchmark_page_shows_sample_stimuli_of_installed_data(board_client: TestClient):
+    page = board_client.get("/benchmarks/CIFAR10-top1").text
+    assert page.count('<img src="/benchmarks/CIFAR10-top1/stimuli/') == 8
+    first = page.split('<img src="')[1].split('"')[0]
+    image = board_client.get(first)
+    assert image.status_code == 200 and image.headers["content-type"] == "image/jpeg"
+    assert image.content[:2] == b"\xff\xd8"
+    assert board_client.get("/benchmarks/CIFAR10-top1/stimuli/nope").status_code == 404
+    assert (
+        "Shown once the stimulus set is installed"
+        in board_client.get("/benchmarks/Kar2019-ost").text
+    )
