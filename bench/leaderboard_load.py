@@ -79,8 +79,11 @@ def _benchmarks(session: Session, count: int) -> list[Benchmark]:
     rows = seed_benchmarks(session)
     leaves = [row for row in rows.values() if row.metric != "mean of children"]
     for index in range(max(0, count - len(leaves))):
-        extra = Benchmark(identifier=f"LoadTest-{index:02d}", synthetic=True,
-                          description="SYNTHETIC benchmark row of the load test")  # fmt: skip
+        extra = Benchmark(
+            identifier=f"LoadTest-{index:02d}",
+            synthetic=True,
+            description="SYNTHETIC benchmark row of the load test",
+        )
         session.add(extra)
         leaves.append(extra)
     session.flush()
@@ -89,11 +92,18 @@ def _benchmarks(session: Session, count: int) -> list[Benchmark]:
 
 def _models(session: Session, count: int, rng: random.Random) -> list[int]:
     values = [
-        {"name": f"load-model-{i:04d}", "format": "builtin", "source": Source.computed,
-         "model_metadata": {"family": rng.choice(FAMILIES), "depth": rng.randint(4, 200),
-                            "parameter_count": rng.randint(10**6, 10**8)}}
+        {
+            "name": f"load-model-{i:04d}",
+            "format": "builtin",
+            "source": Source.computed,
+            "model_metadata": {
+                "family": rng.choice(FAMILIES),
+                "depth": rng.randint(4, 200),
+                "parameter_count": rng.randint(10**6, 10**8),
+            },
+        }
         for i in range(count)
-    ]  # fmt: skip
+    ]
     session.execute(sa.insert(Model), values)
     return list(session.scalars(sa.select(Model.id).order_by(Model.id)))
 
@@ -106,10 +116,20 @@ def _scores(
     for model_id in model_ids:
         for benchmark in benchmarks:
             raw = rng.uniform(0.1, 0.8)
-            rows.append({"model_id": model_id, "benchmark_id": benchmark.id, "raw": raw,
-                         "ceiled": raw / 0.85, "ceiling": 0.85, "error": rng.uniform(0, 0.02),
-                         "status": ScoreStatus.succeeded, "source": Source.computed,
-                         "finished_at": now, "details": {}})  # fmt: skip
+            rows.append(
+                {
+                    "model_id": model_id,
+                    "benchmark_id": benchmark.id,
+                    "raw": raw,
+                    "ceiled": raw / 0.85,
+                    "ceiling": 0.85,
+                    "error": rng.uniform(0, 0.02),
+                    "status": ScoreStatus.succeeded,
+                    "source": Source.computed,
+                    "finished_at": now,
+                    "details": {},
+                }
+            )
     session.execute(sa.insert(Score), rows)
 
 
@@ -124,12 +144,28 @@ def free_port() -> int:
 def served(url: str, workers: int) -> Iterator[str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VENTRAL_")}
-    env.update(VENTRAL_ENVIRONMENT="test", VENTRAL_SECRET_KEY=uuid.uuid4().hex,
-               VENTRAL_DATABASE_URL=url, VENTRAL_BROKER_URL="redis://127.0.0.1:6379/15",
-               PYTHONPATH=str(REPO_ROOT))  # fmt: skip
-    command = [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory",
-               "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
-               "--log-level", "warning"]  # fmt: skip
+    env.update(
+        VENTRAL_ENVIRONMENT="test",
+        VENTRAL_SECRET_KEY=uuid.uuid4().hex,
+        VENTRAL_DATABASE_URL=url,
+        VENTRAL_BROKER_URL="redis://127.0.0.1:6379/15",
+        PYTHONPATH=str(REPO_ROOT),
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "app.main:create_app",
+        "--factory",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
     process = subprocess.Popen(command, cwd=REPO_ROOT, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -197,11 +233,15 @@ def main() -> None:
     with scratch_database() as url:
         start = time.perf_counter()
         seed(url, args.models, args.benchmarks)
-        print(f"seeded {args.models} models × {args.benchmarks} benchmarks in "
-              f"{time.perf_counter() - start:.1f} s")  # fmt: skip
+        print(
+            f"seeded {args.models} models × {args.benchmarks} benchmarks in "
+            f"{time.perf_counter() - start:.1f} s"
+        )
         with served(url, args.workers) as base:
-            print(f"{args.clients} concurrent clients, {args.requests} requests per path, "
-                  f"{args.workers} uvicorn worker(s), cpus={os.cpu_count()}")  # fmt: skip
+            print(
+                f"{args.clients} concurrent clients, {args.requests} requests per path, "
+                f"{args.workers} uvicorn worker(s), cpus={os.cpu_count()}"
+            )
             for path in args.paths:
                 start = time.perf_counter()
                 latencies = asyncio.run(measure(base, path, args.clients, args.requests))

@@ -59,10 +59,18 @@ def add_scored_model(
     benchmarks = {b.identifier: b for b in session.scalars(sa.select(Benchmark)).all()}
     for identifier, value in scores.items():
         session.add(
-            Score(model_id=model.id, benchmark_id=benchmarks[identifier].id, raw=value,
-                  ceiled=value, error=0.01, ceiling=1.0, status=ScoreStatus.succeeded,
-                  source=Source.computed, finished_at=utcnow())
-        )  # fmt: skip
+            Score(
+                model_id=model.id,
+                benchmark_id=benchmarks[identifier].id,
+                raw=value,
+                ceiled=value,
+                error=0.01,
+                ceiling=1.0,
+                status=ScoreStatus.succeeded,
+                source=Source.computed,
+                finished_at=utcnow(),
+            )
+        )
     session.flush()
     return model
 
@@ -85,12 +93,22 @@ def people(session_factory: sessionmaker[Session]) -> People:
         session.flush()
         scores = {b: 0.99 for b in PRIVATE_BENCHMARKS}
         model = add_scored_model(
-            session, PRIVATE_MODEL, scores, owner_id=users[0].id,
+            session,
+            PRIVATE_MODEL,
+            scores,
+            owner_id=users[0].id,
             visibility=Visibility.private,
             model_metadata={"family": "secret", "depth": 7, "training_data": "ImageNet"},
-        )  # fmt: skip
-        session.add(Job(kind="score", status=JobStatus.succeeded, owner_id=users[0].id,
-                        model_id=model.id, message="scored"))  # fmt: skip
+        )
+        session.add(
+            Job(
+                kind="score",
+                status=JobStatus.succeeded,
+                owner_id=users[0].id,
+                model_id=model.id,
+                message="scored",
+            )
+        )
         session.commit()
         return People(users[0].id, users[1].id, users[2].id)
 

@@ -42,8 +42,9 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def base_url(service_settings: Settings, people: People) -> Iterator[str]:
     port = _free_port()
-    config = uvicorn.Config(create_app(service_settings), host="127.0.0.1", port=port,
-                            log_level="warning")  # fmt: skip
+    config = uvicorn.Config(
+        create_app(service_settings), host="127.0.0.1", port=port, log_level="warning"
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
@@ -71,8 +72,9 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser, base_url: str) -> Iterator[Page]:
-    context = browser.new_context(base_url=base_url, viewport={"width": 1400, "height": 900},
-                                  accept_downloads=True)  # fmt: skip
+    context = browser.new_context(
+        base_url=base_url, viewport={"width": 1400, "height": 900}, accept_downloads=True
+    )
     context.set_default_timeout(20_000)
     tab = context.new_page()
     yield tab

@@ -65,17 +65,24 @@ def test_compare_keeps_the_order_asked(board_client: TestClient):
 
 
 def test_pages_render(board_client: TestClient):
-    for url in ("/models/CORnet-S", "/benchmarks/MajajHong2015.IT-pls", "/benchmarks/IT",
-                "/compare?models=CORnet-S,AlexNet", "/compare"):  # fmt: skip
+    for url in (
+        "/models/CORnet-S",
+        "/benchmarks/MajajHong2015.IT-pls",
+        "/benchmarks/IT",
+        "/compare?models=CORnet-S,AlexNet",
+        "/compare",
+    ):
         response = board_client.get(url)
         assert response.status_code == 200, url
     assert board_client.get("/models/nope").status_code == 404
 
 
 def test_a_private_model_is_hidden_from_others_everywhere(
-    board_app: FastAPI, board_client: TestClient,
-    session_factory: sessionmaker[Session], people: People,
-):  # fmt: skip
+    board_app: FastAPI,
+    board_client: TestClient,
+    session_factory: sessionmaker[Session],
+    people: People,
+):
     urls = {
         "models": "/api/v1/models?limit=5000",
         "scores": "/api/v1/scores?limit=5000",
@@ -84,8 +91,12 @@ def test_a_private_model_is_hidden_from_others_everywhere(
         "benchmark_page": "/benchmarks/IT",
         "leaderboard_bib": "/exports/leaderboard.csv",
     }
-    for user_id, sees in ((None, False), (people.other_id, False), (people.owner_id, True),
-                          (people.admin_id, True)):  # fmt: skip
+    for user_id, sees in (
+        (None, False),
+        (people.other_id, False),
+        (people.owner_id, True),
+        (people.admin_id, True),
+    ):
         with viewing_as(board_app, session_factory, user_id):
             for name, url in urls.items():
                 assert (PRIVATE_MODEL in board_client.get(url).text) is sees, (name, user_id)

@@ -26,8 +26,18 @@ def test_paper_preset_ranks_the_table_as_the_paper(board_client: TestClient):
 def test_paper_preset_composite_is_the_raw_mean_with_ost(board_client: TestClient):
     row = by_model(board_client, source="neurips2019-table")["DenseNet-169"]
     scores = row["scores"]
-    mean = sum(scores[b]["raw"] for b in ("MajajHong2015.V4-pls", "MajajHong2015.IT-pls",
-                                          "Rajalingham2018-i2n", "Kar2019-ost")) / 4  # fmt: skip
+    mean = (
+        sum(
+            scores[b]["raw"]
+            for b in (
+                "MajajHong2015.V4-pls",
+                "MajajHong2015.IT-pls",
+                "Rajalingham2018-i2n",
+                "Kar2019-ost",
+            )
+        )
+        / 4
+    )
     assert abs(row["aggregate"]["value"] - mean) < 1e-9
     assert row["aggregate"]["averaged"] == 4
     assert abs(row["aggregate"]["value"] - 0.41156) < 1e-4
@@ -87,19 +97,31 @@ def test_pagination_keeps_the_global_rank(board_client: TestClient):
 
 
 def test_bad_parameters_are_json_4xx(board_client: TestClient):
-    for params in ({"preset": "nope"}, {"sort": "nope"}, {"exclude": "nope"}, {"limit": 0},
-                   {"min_depth": "deep"}, {"order": "sideways"}):  # fmt: skip
+    for params in (
+        {"preset": "nope"},
+        {"sort": "nope"},
+        {"exclude": "nope"},
+        {"limit": 0},
+        {"min_depth": "deep"},
+        {"order": "sideways"},
+    ):
         response = board_client.get("/api/v1/leaderboard", params=params)
         assert response.status_code == 422, params
         assert "detail" in response.json()
 
 
 def test_a_private_model_is_seen_by_its_owner_and_admins_only(
-    board_app: FastAPI, board_client: TestClient,
-    session_factory: sessionmaker[Session], people: People,
-):  # fmt: skip
-    for user_id, sees in ((None, False), (people.other_id, False), (people.owner_id, True),
-                          (people.admin_id, True)):  # fmt: skip
+    board_app: FastAPI,
+    board_client: TestClient,
+    session_factory: sessionmaker[Session],
+    people: People,
+):
+    for user_id, sees in (
+        (None, False),
+        (people.other_id, False),
+        (people.owner_id, True),
+        (people.admin_id, True),
+    ):
         with viewing_as(board_app, session_factory, user_id):
             names = [row["model"] for row in rows(board_client)]
             csv = board_client.get("/api/v1/leaderboard", params={"format": "csv"}).text

@@ -1,8 +1,10 @@
+import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.app.board import PRIVATE_MODEL, People, viewing_as
+from app.core.models import Model, Visibility
+from tests.app.board import PRIVATE_MODEL, People, add_scored_model, viewing_as
 
 
 def plot(client: TestClient, name: str, **params: str) -> dict:
@@ -53,8 +55,12 @@ def test_absent_figures_say_why(board_client: TestClient):
 
 
 def test_any_benchmark_against_any_other_and_csv(board_client: TestClient):
-    params = {"preset": "leaderboard", "source": "all", "x": "MajajHong2015.V4-pls",
-              "y": "MajajHong2015.IT-pls"}  # fmt: skip
+    params = {
+        "preset": "leaderboard",
+        "source": "all",
+        "x": "MajajHong2015.V4-pls",
+        "y": "MajajHong2015.IT-pls",
+    }
     body = plot(board_client, "benchmark-vs-benchmark", **params)
     assert len(body["points"]) >= 77
     csv = board_client.get(
@@ -72,9 +78,11 @@ def test_bad_plot_requests_are_json_4xx(board_client: TestClient):
 
 
 def test_a_private_model_appears_in_plots_for_its_owner_only(
-    board_app: FastAPI, board_client: TestClient,
-    session_factory: sessionmaker[Session], people: People,
-):  # fmt: skip
+    board_app: FastAPI,
+    board_client: TestClient,
+    session_factory: sessionmaker[Session],
+    people: People,
+):
     params = {"source": "all", "preset": "leaderboard", "x": "ImageNet-top1", "y": "IT"}
     for user_id, sees in ((None, False), (people.other_id, False), (people.owner_id, True)):
         with viewing_as(board_app, session_factory, user_id):
@@ -98,3 +106,33 @@ def test_plots_page_embeds_a_chart_per_available_plot(board_client: TestClient):
         assert f'id="spec-{name}"' in page
     assert "Not drawn: Kar2019 data are not installed" in page
     assert "vendor/vega-embed.min.js" in page
+
+
+def test_circuitry_study_draws_each_variant_against_cornet_s(
+    board_app: FastAPI,
+    board_client: TestClient,
+    session_factory: sessionmaker[Session],
+    people: People,
+):
+    """Offline suite values (CIFAR-10 top-1, CIFAR10H-i2n): the deltas are variant − base."""
+    with session_factory() as session:
+        if session.scalar(sa.select(Model.id).where(Model.name == "circuit-base")) is None:
+            for name, arch, accuracy, human in (
+                ("circuit-base", "cornet_s", 0.80, 0.50),
+                ("circuit-noskip", "cornet_s_noskip", 0.70, 0.45),
+            ):
+                add_scored_model(
+                    session,
+                    name,
+                    {"CIFAR10-top1": accuracy, "CIFAR10H-i2n": human},
+                    architecture=arch,
+                    owner_id=people.owner_id,
+                    visibility=Visibility.private,
+                )
+            session.commit()
+    with viewing_as(board_app, session_factory, people.owner_id):
+        body = plot(board_client, "circuitry")
+    assert body["available"]
+    point = next(p for p in body["points"] if p["model"] == "circuit-noskip")
+    assert abs(point["x"] - (-0.10)) < 1e-9 and abs(point["y"] - (-0.05)) < 1e-9
+    assert not plot(board_client, "circuitry")["available"]  # others do not see the models
