@@ -1,24 +1,40 @@
 """Who sees which model: public models for everyone, private ones for their owner and admins.
 
 Every service function of the board takes the viewer (a ``User`` or ``None``) explicitly.
-``ViewerDep`` resolves the signed-in user; until the accounts area provides its dependency it
-reads nothing (every request is anonymous), and tests override ``get_viewer``.
+``ViewerDep`` resolves the signed-in user through the accounts area's ``optional_user`` (session
+cookie or API token) once ``app.auth.dependencies`` exists; without it every request is
+anonymous. Tests override ``get_viewer``.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
+from collections.abc import Callable
 from typing import Annotated
 
 import sqlalchemy as sa
-from fastapi import Depends
+from fastapi import Depends, Request
 
+from app.core.db import SessionDep
 from app.core.models import Model, Role, User, Visibility
 
 Viewer = User | None
 
 
-def get_viewer() -> User | None:
-    return None
+def get_viewer(request: Request, session: SessionDep) -> User | None:
+    resolve = _accounts_optional_user()
+    return resolve(request, session) if resolve is not None else None
+
+
+@functools.cache
+def _accounts_optional_user() -> Callable[..., User | None] | None:
+    try:
+        module = importlib.import_module("app.auth.dependencies")
+    except ImportError:
+        return None
+    resolve: Callable[..., User | None] | None = getattr(module, "optional_user", None)
+    return resolve
 
 
 ViewerDep = Annotated[User | None, Depends(get_viewer)]

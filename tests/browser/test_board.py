@@ -10,6 +10,9 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.app.board import PRIVATE_MODEL
+from tests.browser.board_site import base_url, browser, page, people
+
+__all__ = ["base_url", "browser", "page", "people"]  # the fixtures this module uses
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 UPDATE_SCREENSHOTS = os.environ.get("VENTRAL_UPDATE_SCREENSHOTS") == "1"
