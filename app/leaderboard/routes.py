@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.catalog.visibility import ViewerDep
@@ -40,18 +40,20 @@ def leaderboard_page(
     session: SessionDep,
     viewer: ViewerDep,
     query: QueryDep,
-    collapsed: str = "",
+    collapsed: Annotated[str, Query(max_length=2000)] = "",
 ) -> HTMLResponse:
     board = board_or_error(session, viewer, query)
-    key = ("html", collapsed, str(request.base_url))
+    parents = {column.identifier for column in board.columns if not column.is_leaf}
+    folded = tuple(sorted(set(collapsed.split(",")) & parents))  # bounded: known parents only
+    key = ("html", folded, str(request.base_url))
     body = board.rendered.get(key)
     if body is None:
-        body = _render_page(request, board, collapsed).encode()
+        body = _render_page(request, board, folded).encode()
         board.rendered[key] = body
     return HTMLResponse(body)
 
 
-def _render_page(request: Request, board: service.Leaderboard, collapsed: str) -> str:
+def _render_page(request: Request, board: service.Leaderboard, collapsed: tuple[str, ...]) -> str:
     context = {
         "request": request,
         "board": board,
@@ -60,7 +62,7 @@ def _render_page(request: Request, board: service.Leaderboard, collapsed: str) -
         "cell_view": cell_view,
         "presets": PRESETS,
         "params": lambda **changes: query_params(board.query, **changes),
-        "collapsed": [c for c in collapsed.split(",") if c],
+        "collapsed": list(collapsed),
     }
     return templates.get_template("leaderboard.html").render(context)
 
