@@ -16,7 +16,7 @@ from app.exports import service as exports
 from app.leaderboard import service
 from app.leaderboard.params import QueryDep, query_params
 from app.leaderboard.schemas import LeaderboardOut, leaderboard_payload
-from app.leaderboard.view import ancestors, cell_view, column_scales
+from app.leaderboard.view import ancestors, cell_view, column_scales, origin_label
 from scoring.benchmarks.presets import PRESETS
 
 router = APIRouter(include_in_schema=False)
@@ -60,6 +60,7 @@ def _render_page(request: Request, board: service.Leaderboard, collapsed: tuple[
         "scales": column_scales(board),
         "ancestors": ancestors(board),
         "cell_view": cell_view,
+        "origin_label": origin_label,
         "presets": PRESETS,
         "params": lambda **changes: query_params(board.query, **changes),
         "collapsed": list(collapsed),

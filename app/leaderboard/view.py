@@ -7,6 +7,17 @@ from dataclasses import dataclass
 from app.leaderboard.service import Column, Leaderboard, LeaderboardRow
 from scoring.benchmarks.tree import NodeValue
 
+ORIGIN_LABELS = {
+    "computed": "computed here",
+    "neurips2019-table": "paper 2019",
+    "brainscore-leaderboard-2019": "Brain-Score 2019",
+}
+
+
+def origin_label(origin: str) -> str:
+    """Short badge text telling computed rows and each published source apart."""
+    return ORIGIN_LABELS.get(origin, origin)
+
 
 @dataclass(frozen=True)
 class CellView:

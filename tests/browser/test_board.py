@@ -81,6 +81,7 @@ def test_collapse_a_parent_and_share_the_url(page: Page):
 def test_switch_preset(page: Page, tmp_path: Path):
     page.goto("/")
     expect(page.locator("a.preset.active")).to_have_text("paper-2019")
+    keep(page, "leaderboard-paper-2019", tmp_path)
     page.click('a.preset[data-preset="leaderboard"]')
     expect(page.locator("a.preset.active")).to_have_text("leaderboard")
     expect(page.locator("#leaderboard th.headline")).to_have_attribute("data-col", "average_vision")
@@ -97,13 +98,14 @@ def test_open_a_model_page(page: Page, tmp_path: Path):
     keep(page, "model", tmp_path)
 
 
-def test_compare_two_models(page: Page):
+def test_compare_two_models(page: Page, tmp_path: Path):
     page.goto("/compare")
     page.fill('input[name="models"]', "CORnet-S,AlexNet")
     page.click('#compare-form button[type="submit"]')
     headers = page.locator("#compare-table thead th").all_inner_texts()
     assert len(headers) == 3 and "CORnet-S" in headers[1] and "AlexNet" in headers[2]
     expect(page.locator('[data-spec="spec-compare"]')).to_have_attribute("data-rendered", "true")
+    keep(page, "compare", tmp_path)
 
 
 def test_download_the_csv_of_the_view(page: Page):
