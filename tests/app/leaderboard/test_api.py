@@ -1,8 +1,10 @@
+import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.app.board import PRIVATE_MODEL, People, viewing_as
+from app.core.models import Model, Visibility
+from tests.app.board import PRIVATE_MODEL, People, add_scored_model, viewing_as
 
 
 def rows(client: TestClient, **params: object) -> list[dict]:
@@ -131,3 +133,35 @@ def test_a_private_model_is_seen_by_its_owner_and_admins_only(
         assert (PRIVATE_MODEL in page) is sees
         if sees:
             assert names[0] == PRIVATE_MODEL
+
+
+def test_visibility_is_never_served_from_the_cache(
+    board_client: TestClient, session_factory: sessionmaker[Session], people: People
+):
+    assert PRIVATE_MODEL not in [row["model"] for row in rows(board_client)]
+    _set_visibility(session_factory, Visibility.public)
+    try:
+        assert rows(board_client)[0]["model"] == PRIVATE_MODEL
+    finally:
+        _set_visibility(session_factory, Visibility.private)
+    assert PRIVATE_MODEL not in [row["model"] for row in rows(board_client)]
+
+
+def test_a_new_score_shows_at_once(
+    board_client: TestClient, session_factory: sessionmaker[Session], people: People
+):
+    with session_factory() as session:
+        if session.scalar(sa.select(Model.id).where(Model.name == "fresh-net")) is None:
+            add_scored_model(session, "fresh-net", {"MajajHong2015.IT-pls": 0.5})
+            session.commit()
+    row = by_model(board_client, q="fresh-net")["fresh-net"]
+    assert row["scores"]["MajajHong2015.IT-pls"]["raw"] == 0.5
+    assert row["aggregate"]["averaged"] == 2  # IT, and OST = 0 for a feed-forward model
+    assert abs(row["aggregate"]["value"] - 0.25) < 1e-9
+
+
+def _set_visibility(factory: sessionmaker[Session], visibility: Visibility) -> None:
+    with factory() as session:
+        model = session.scalars(sa.select(Model).where(Model.name == PRIVATE_MODEL)).one()
+        model.visibility = visibility
+        session.commit()
