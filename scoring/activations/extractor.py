@@ -34,7 +34,12 @@ def time_step_name(layer: str, step: int) -> str:
 
 
 def padded_batches(ids: Sequence[str], batch_size: int) -> Iterator[tuple[list[str], int]]:
-    """Batches of ids; the last one padded by repeating its last id. Yields (ids, n_real)."""
+    """Batches of ids; the last one padded by repeating its last id. Yields (ids, n_real).
+
+    A set smaller than one batch runs as one unpadded batch of its own size (in eval mode the
+    outputs do not depend on the batch composition; padding 3 images to 64 only costs time).
+    """
+    batch_size = min(batch_size, len(ids))
     for start in range(0, len(ids), batch_size):
         chunk = list(ids[start : start + batch_size])
         real = len(chunk)

@@ -19,6 +19,7 @@ def test_last_batch_is_padded_by_repeating_its_last_image() -> None:
     batches = list(padded_batches(["a", "b", "c", "d", "e"], 2))
     assert batches[-1] == (["e", "e"], 1)
     assert [n for _, n in batches] == [2, 2, 1]
+    assert list(padded_batches(["a", "b"], 64)) == [(["a", "b"], 2)]
 
 
 def test_logits_equal_a_plain_forward_pass_and_coords_follow_c_order(stimuli: StimulusSet) -> None:
