@@ -253,11 +253,28 @@ def _layer_pca(pca: int | LayerPCA | None, stimuli: StimulusSet | None) -> Layer
 
 def _fit_pca(brain_model: BrainModel, pca: LayerPCA) -> None:
     assert pca.fit_stimuli is not None
-    hooks, brain_model.extractor.batch_hooks = brain_model.extractor.batch_hooks, []
     layers = sorted(set(brain_model.region_layers.values()))
-    arrays, _ = brain_model.extractor.raw(pca.fit_stimuli, layers)
-    pca.fit(arrays)
-    brain_model.extractor.batch_hooks = hooks
+    if layers:
+        fit_layer_pca(brain_model, pca.fit_stimuli, layers, pca)
+
+
+def fit_layer_pca(
+    brain_model: BrainModel,
+    fit_stimuli: StimulusSet,
+    layers: Sequence[str],
+    pca: LayerPCA | int = 1000,
+) -> LayerPCA:
+    """Fit a LayerPCA on ``fit_stimuli`` (a designated set, never the benchmark images) for
+    ``layers`` (every time step of recurrent layers). Used by layer selection (§2.4)."""
+    if isinstance(pca, int):
+        pca = LayerPCA(n_components=pca, fit_stimuli=fit_stimuli)
+    extractor = brain_model.extractor
+    hooks, extractor.batch_hooks = extractor.batch_hooks, []
+    try:
+        arrays, _ = extractor.raw(fit_stimuli, layers)
+    finally:
+        extractor.batch_hooks = hooks
+    return pca.fit(arrays)
 
 
 def extract_activations(
@@ -270,7 +287,10 @@ def extract_activations(
 ) -> dict[str, xr.DataArray]:
     """Per-layer presentation x neuroid activations (time steps as ``layer-tK`` names).
 
-    For layer selection: pass a fitted ``LayerPCA`` (or ``None``) to get the transformed features.
+    For layer selection: pass a fitted ``LayerPCA`` (see ``fit_layer_pca``) to get the
+    transformed features. Pass a ``BrainModel`` rather than a name to keep one set of weights
+    across calls (a name without weights builds a fresh, randomly initialized model each time
+    unless the registry ships weights).
     """
     if isinstance(model_or_name, BrainModel):
         extractor = model_or_name.extractor

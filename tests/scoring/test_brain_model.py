@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring.brain_model import extract_activations, load_brain_model
+from scoring.brain_model import extract_activations, fit_layer_pca, load_brain_model
 from scoring.data.stimuli import StimulusSet
 
 CIFAR_CLASSES = ["airplane", "automobile", "bird", "cat", "deer",
@@ -108,3 +108,17 @@ def test_recording_a_region_without_a_layer_is_refused() -> None:
     with pytest.raises(ValueError, match="no layer for region"):
         model.start_recording("IT", [(70, 170)])
     assert model.visual_degrees() == 8.0
+
+
+def test_layer_selection_helpers_share_one_model(shared_data: Path, tmp_path: Path) -> None:
+    fit = cifar_stimuli(shared_data, tmp_path, 5, start=50)
+    test = cifar_stimuli(shared_data, tmp_path, 3)
+    model = load_brain_model("resnet20_cifar10")
+    pca = fit_layer_pca(model, fit, ["layer2", "avgpool"], pca=4)
+    features = extract_activations(model, test, ["layer2", "avgpool"], pca=pca)
+    assert {name: array.shape for name, array in features.items()} == {
+        "layer2": (3, 4), "avgpool": (3, 4)
+    }  # fmt: skip
+    with pytest.raises(KeyError, match="no PCA fitted for layer 'layer3'"):
+        extract_activations(model, test, ["layer3"], pca=pca)
+    assert model.extractor.batch_hooks == []
