@@ -79,7 +79,13 @@ class BrainModel:
         if task == "probabilities":
             if not isinstance(fitting_stimuli, StimulusSet):
                 raise TypeError("the probabilities task needs a StimulusSet with image_label")
-            self._readout = self._fit_readout(fitting_stimuli)
+            placed = place_on_screen(
+                fitting_stimuli,
+                self.visual_degrees(),
+                DEFAULT_STIMULUS_DEGREES,
+                self._placement_dir(),
+            )
+            self._readout = self._fit_readout(placed)
         elif task == "label":
             self._label_names = self._labels_for(fitting_stimuli)
 
@@ -199,7 +205,10 @@ class BrainModel:
 
 
 def _restore_presentation(cached: xr.DataArray, stimuli: StimulusSet) -> xr.DataArray:
-    """Cached files store strings; give back the stimulus metadata with its own dtypes."""
+    """In the order of ``stimuli``, with the stimulus metadata in its own dtypes (cached
+    files store strings)."""
+    position = {str(sid): index for index, sid in enumerate(cached["stimulus_id"].values)}
+    cached = cached.isel(presentation=[position[sid] for sid in stimuli.stimulus_ids])
     return cached.assign_coords(presentation_coords(stimuli))
 
 

@@ -38,6 +38,10 @@ def test_cache_hit_returns_identical_arrays(
     for name in ("neuroid_id", "stimulus_id", "image_label", "test_index", "time_bin_start"):
         assert list(first[name].values) == list(second[name].values)
     assert second["test_index"].dtype.kind == "i"
+    reordered = stimuli.subset(stimuli.stimulus_ids[::-1], identifier=stimuli.identifier)
+    third = model.look_at(reordered)
+    assert list(third["stimulus_id"].values) == reordered.stimulus_ids
+    assert np.array_equal(third.values, first.values[::-1])
 
 
 def test_v4_and_it_never_collide(stimuli: StimulusSet, tmp_path: Path) -> None:
