@@ -74,3 +74,13 @@ def test_pca_hook_projects_wide_layers_and_passes_narrow_ones(stimuli: StimulusS
 def test_unit_coords_for_vectors() -> None:
     coords = unit_coords((512,), 512)
     assert coords["channel"][7] == 7 and coords["channel_x"].max() == 0
+
+
+def test_autocast_inference_stays_close_and_returns_float32(stimuli: StimulusSet) -> None:
+    model = create_model("resnet20_cifar10", pretrained=True)
+    cifar = Preprocessing(input_size=32)
+    exact = Extractor(model, "r20", cifar).raw(stimuli, ["logits"])[0]["logits"]
+    mixed = Extractor(model, "r20", cifar, autocast=True).raw(stimuli, ["logits"])[0]["logits"]
+    assert mixed.dtype == np.float32
+    assert np.array_equal(mixed.argmax(1), exact.argmax(1))
+    assert np.abs(mixed - exact).max() < 0.1 * np.abs(exact).max()
