@@ -55,8 +55,8 @@ def test_it_recording_uses_the_mapped_time_steps(few: StimulusSet) -> None:
 def test_probabilities_task_fits_a_readout_and_orders_choices_by_first_appearance(
     shared_data: Path, tmp_path: Path
 ) -> None:
-    fitting = cifar_stimuli(shared_data, tmp_path, 100)
-    test = cifar_stimuli(shared_data, tmp_path, 60, start=100)
+    fitting = cifar_stimuli(shared_data, tmp_path, 200)  # C = 1e-3 needs some data
+    test = cifar_stimuli(shared_data, tmp_path, 100, start=200)
     model = load_brain_model("resnet20_cifar10")
     model.start_task("probabilities", fitting)
     probabilities = model.look_at(test)
