@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+from sklearn.cross_decomposition import PLSRegression
+
+from scoring.metrics.neural import (
+    average_repetitions,
+    ceil_score,
+    internal_consistency_ceiling,
+    neural_predictivity,
+    pearson_columns,
+    spearman_brown,
+    split_half_consistency,
+)
+from scoring.score import Score
+
+
+def test_even_odd_split_half_of_real_site_matches_its_readme(it_site: xr.DataArray) -> None:
+    even = it_site["repetition"].values % 2 == 0
+    assert split_half_consistency(it_site, even)[0] == pytest.approx(0.728, abs=0.0005)
+
+
+def test_ceiling_of_real_site_is_consistent_with_spearman_brown(it_site: xr.DataArray) -> None:
+    ceiling = internal_consistency_ceiling(it_site)
+    expected = spearman_brown(np.array(0.728))
+    assert len(ceiling.details["split_ceilings"]) == 10
+    assert abs(ceiling.raw - expected) < 3 * ceiling.error + 0.005
+    assert 0 < ceiling.error < 0.01
+
+
+def test_ceiling_splits_are_shuffled_halves_of_repetitions(it_site: xr.DataArray) -> None:
+    first = internal_consistency_ceiling(it_site, n_splits=3)
+    again = internal_consistency_ceiling(it_site, n_splits=3)
+    other_seed = internal_consistency_ceiling(it_site, n_splits=3, random_state=2)
+    assert first.details["split_ceilings"] == again.details["split_ceilings"]
+    assert first.details["split_ceilings"] != other_seed.details["split_ceilings"]
+    assert len(set(first.details["split_ceilings"])) == 3
+
+
+def test_average_repetitions_is_the_per_image_mean(it_site: xr.DataArray) -> None:
+    averaged = average_repetitions(it_site)
+    by_image = it_site.values[:, 0].reshape(640, 63).mean(axis=1)
+    np.testing.assert_allclose(averaged.values[:, 0], by_image)
+    assert "repetition" not in averaged.coords
+
+
+def test_self_regression_is_near_the_ceiling(synthetic_population: xr.DataArray) -> None:
+    target = average_repetitions(synthetic_population)
+    score = neural_predictivity(target, target, n_splits=3)
+    ceiling = internal_consistency_ceiling(synthetic_population, n_splits=3)
+    assert 0.8 < ceiling.raw < 0.95
+    assert abs(score.raw - ceiling.raw) < 0.05
+
+
+def test_predictivity_ignores_presentation_order(synthetic_population: xr.DataArray) -> None:
+    target = average_repetitions(synthetic_population)
+    shuffled = target.isel(presentation=np.random.default_rng(0).permutation(160))
+    first = neural_predictivity(target, target, n_splits=2, n_components=5)
+    second = neural_predictivity(shuffled, target, n_splits=2, n_components=5)
+    assert first.details["split_medians"].tolist() == second.details["split_medians"].tolist()
+
+
+def test_noise_source_scores_near_zero(synthetic_population: xr.DataArray) -> None:
+    target = average_repetitions(synthetic_population)
+    noise = xr.DataArray(
+        np.random.default_rng(1).normal(size=(160, 300)),
+        dims=("presentation", "neuroid"),
+        coords={"stimulus_id": ("presentation", target["stimulus_id"].values)},
+    )
+    assert abs(neural_predictivity(noise, target, n_splits=3).raw) < 0.15
+
+
+def _sklearn_fit_predict(
+    train_x: np.ndarray, train_y: np.ndarray, test_x: np.ndarray
+) -> np.ndarray:
+    return PLSRegression(n_components=25, scale=False).fit(train_x, train_y).predict(test_x)
+
+
+def test_fast_pls_agrees_with_sklearn(synthetic_population: xr.DataArray) -> None:
+    target = average_repetitions(synthetic_population)
+    rng = np.random.default_rng(3)
+    features = target.values @ rng.normal(size=(168, 600)) + rng.normal(size=(160, 600)) * 5
+    source = xr.DataArray(
+        features,
+        dims=("presentation", "neuroid"),
+        coords={"stimulus_id": ("presentation", target["stimulus_id"].values)},
+    )
+    ours = neural_predictivity(source, target, n_splits=3)
+    theirs = neural_predictivity(source, target, n_splits=3, fit_predict=_sklearn_fit_predict)
+    difference = np.abs(ours.details["split_medians"] - theirs.details["split_medians"])
+    assert difference.max() < 0.005
+
+
+def test_pearson_columns_matches_numpy() -> None:
+    rng = np.random.default_rng(0)
+    a, b = rng.normal(size=(50, 3)), rng.normal(size=(50, 3))
+    expected = [np.corrcoef(a[:, k], b[:, k])[0, 1] for k in range(3)]
+    np.testing.assert_allclose(pearson_columns(a, b), expected)
+    assert np.isnan(pearson_columns(np.ones((5, 1)), b[:5, :1]))[0]
+
+
+def test_ceiling_conventions_give_the_papers_ratios() -> None:
+    raw = Score(raw=0.600, error=0.02)
+    a = ceil_score(raw, 0.8218, 0.001, "a")
+    b = ceil_score(raw, 0.8218, 0.001, "b")
+    c = ceil_score(raw, 0.8218, 0.001, "c")
+    assert (round(a.center, 3), round(b.center, 3), round(c.center, 3)) == (0.730, 0.533, 0.438)
+    assert a.error == b.error == c.error == 0.02
+    with pytest.raises(ValueError):
+        ceil_score(raw, 0.8, None, "d")  # type: ignore[arg-type]
