@@ -1,0 +1,1 @@
+"""Health: is the database reachable, is the queue reachable."""

@@ -1,0 +1,84 @@
+"""Creating, reading and re-sending jobs."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.config import Settings
+from app.core.db import JobSender, QueuedJob, enqueue_after_commit
+from app.core.models import Job, utcnow
+from app.jobs import repository
+
+log = logging.getLogger(__name__)
+
+
+class JobNotFoundError(LookupError):
+    def __init__(self, job_id: int) -> None:
+        super().__init__(f"job {job_id} not found")
+
+
+def create_job(
+    session: Session,
+    kind: str,
+    payload: dict[str, Any],
+    queue: str = "default",
+    **links: int | None,
+) -> Job:
+    """Add a job row; its task is sent once the caller's transaction commits."""
+    job = repository.add(session, Job(kind=kind, payload=payload, queue=queue, **links))
+    enqueue_after_commit(session, QueuedJob(job.id, job.queue))
+    return job
+
+
+def read_job(session: Session, job_id: int) -> Job:
+    job = repository.get(session, job_id)
+    if job is None:
+        raise JobNotFoundError(job_id)
+    return job
+
+
+@dataclass
+class SweepReport:
+    requeued_stale: list[int] = field(default_factory=list)
+    abandoned: list[int] = field(default_factory=list)
+    resent: list[int] = field(default_factory=list)
+
+
+def sweep_jobs(
+    factory: sessionmaker[Session], send: JobSender, settings: Settings, now: datetime | None = None
+) -> SweepReport:
+    """Re-queue jobs whose worker died, and re-send jobs whose task never reached the broker."""
+    now = now or utcnow()
+    report = SweepReport()
+    with factory.begin() as session:
+        stale_before = now - timedelta(seconds=settings.job_stale_seconds)
+        attempts = settings.job_max_attempts
+        report.abandoned = list(repository.fail_abandoned(session, stale_before, attempts, now))
+        report.requeued_stale = list(repository.requeue_stale(session, stale_before, attempts))
+    for job in _reserve_unsent(factory, settings, now, report.requeued_stale):
+        send([job])
+        report.resent.append(job.id)
+    if report.requeued_stale or report.resent or report.abandoned:
+        log.info(
+            "sweep: re-queued %s, re-sent %s, gave up on %s",
+            report.requeued_stale,
+            report.resent,
+            report.abandoned,
+        )
+    return report
+
+
+def _reserve_unsent(
+    factory: sessionmaker[Session], settings: Settings, now: datetime, requeued: list[int]
+) -> list[QueuedJob]:
+    created_before = now - timedelta(seconds=settings.job_unsent_grace_seconds)
+    sent_before = now - timedelta(seconds=settings.job_resend_after_seconds)
+    with factory.begin() as session:
+        candidates = repository.unsent(session, created_before, sent_before, requeued)
+        reserved = [job for job in candidates if repository.reserve_resend(session, job, now)]
+        return [QueuedJob(job.id, job.queue) for job in reserved]

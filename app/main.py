@@ -1,0 +1,33 @@
+"""The FastAPI application: ``create_app(settings)`` wires database, queue, routes and errors."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from app.api import api_router
+from app.core.config import Settings, get_settings
+from app.core.db import create_session_factory
+from app.core.errors import install_error_handlers
+from app.core.limits import BodySizeLimit
+from app.core.templates import STATIC_DIR
+from app.health.routes import router as health_router
+from app.jobs.dispatch import JobDispatcher
+from app.jobs.routes import page_router as job_pages
+from app.leaderboard.routes import router as leaderboard_pages
+from worker.config import make_celery
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="Ventral", version="0.1.0", summary="Brain-Score for your own lab.")
+    app.state.settings = settings
+    app.state.session_factory = create_session_factory(settings)
+    app.state.celery = make_celery(settings)
+    app.state.job_sender = JobDispatcher(app.state.celery, app.state.session_factory)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    install_error_handlers(app)
+    for router in (health_router, api_router, leaderboard_pages, job_pages):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return app

@@ -1,0 +1,161 @@
+"""What every benchmark is: its metadata (`BenchmarkInfo`), its data files, its call contract."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, Protocol
+
+from scoring.score import Score
+
+CeilingConvention = Literal["none", "r/c", "(r/c)^2", "r^2/c", "r/sqrt(c)", "fixed r/c"]
+Progress = Callable[[float, str], None]
+REPO_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+class DataNotInstalled(RuntimeError):
+    """A benchmark's data files are not in the data folder; it is never scored on anything else."""
+
+    def __init__(self, benchmark: str, missing: list[str], data_dir: Path) -> None:
+        self.benchmark = benchmark
+        self.missing = missing
+        self.data_dir = data_dir
+        super().__init__(
+            f"data not installed for benchmark {benchmark!r}: missing {', '.join(missing)} "
+            f"in {data_dir} (import the BrainIO files with `ventral data import`)"
+        )
+
+
+class NotApplicable(RuntimeError):
+    """The model cannot take this benchmark (e.g. no 10-way CIFAR head); the message says why."""
+
+
+@dataclass(frozen=True)
+class DataFile:
+    """One BrainIO file a benchmark needs: ``kind`` and ``identifier`` give its file name."""
+
+    identifier: str
+    kind: Literal["assembly", "stimulus_csv", "stimulus_zip"]
+    sha1_prefix: str | None = None
+
+    @property
+    def filename(self) -> str:
+        stem = self.identifier.replace(".", "_")
+        if self.kind == "assembly":
+            return f"assy_{stem}.nc"
+        suffix = "csv" if self.kind == "stimulus_csv" else "zip"
+        return f"stimulus_{stem}.{suffix}"
+
+    def locate(self, data_dir: Path) -> Path | None:
+        """The file in ``data_dir`` or one folder below it, if present."""
+        direct = data_dir / self.filename
+        if direct.is_file():
+            return direct
+        return next(iter(sorted(data_dir.glob(f"*/{self.filename}"))), None)
+
+    def sha1_matches(self, path: Path) -> bool:
+        return self.sha1_prefix is None or file_sha1(path).startswith(self.sha1_prefix)
+
+
+def stimulus_files(
+    identifier: str, csv_sha1: str | None = None, zip_sha1: str | None = None
+) -> tuple[DataFile, DataFile]:
+    """The CSV + ZIP pair of a BrainIO stimulus set."""
+    return (
+        DataFile(identifier, "stimulus_csv", csv_sha1),
+        DataFile(identifier, "stimulus_zip", zip_sha1),
+    )
+
+
+def file_sha1(path: Path) -> str:
+    digest = hashlib.sha1()  # noqa: S324 - BrainIO identifies files by SHA1
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class BenchmarkInfo:
+    """Metadata of a registered benchmark (what the service lists and stores)."""
+
+    identifier: str
+    version: int
+    parent: str
+    metric: str
+    ceiling_convention: CeilingConvention
+    reference: str
+    bibtex: str
+    description: str
+    data_files: tuple[DataFile, ...] = ()
+    synthetic: bool = False
+    n_stimuli: int | None = None
+    n_sites: int | None = None
+    published_ceiling: float | None = None
+    parameters: dict[str, Any] = field(default_factory=dict)
+
+
+class BrainModel(Protocol):
+    """The part of the BrainModel interface (spec §2.1) benchmarks call."""
+
+    @property
+    def identifier(self) -> str: ...
+
+    def visual_degrees(self) -> float: ...
+
+    def start_task(self, task: str, fitting_stimuli: Any = None) -> None: ...
+
+    def start_recording(
+        self, region: str, time_bins: list[tuple[int, int]] | None = None
+    ) -> None: ...
+
+    def look_at(self, stimuli: Any, number_of_trials: int = 1) -> Any: ...
+
+
+class Benchmark:
+    """Base of every benchmark: checks its data and calls ``score`` on a model."""
+
+    info: BenchmarkInfo
+
+    def __init__(self, info: BenchmarkInfo, data_dir: Path | None = None) -> None:
+        self.info = info
+        self.data_dir = Path(data_dir) if data_dir is not None else REPO_DATA_DIR
+
+    @property
+    def identifier(self) -> str:
+        return self.info.identifier
+
+    def missing_files(self, data_dir: Path | None = None) -> list[str]:
+        folder = Path(data_dir) if data_dir is not None else self.data_dir
+        return [f.filename for f in self.info.data_files if f.locate(folder) is None]
+
+    def data_installed(self, data_dir: Path | None = None) -> bool:
+        return not self.missing_files(data_dir)
+
+    def require_data(self) -> None:
+        missing = self.missing_files()
+        if missing:
+            raise DataNotInstalled(self.identifier, missing, self.data_dir)
+
+    def path(self, data_file: DataFile) -> Path:
+        located = data_file.locate(self.data_dir)
+        if located is None:
+            raise DataNotInstalled(self.identifier, [data_file.filename], self.data_dir)
+        return located
+
+    def __call__(self, brain_model: BrainModel, progress: Progress | None = None) -> Score:
+        self.require_data()
+        report = progress or _silent
+        report(0.0, f"{self.identifier}: start")
+        score = self.score(brain_model, report)
+        report(1.0, f"{self.identifier}: done")
+        return score
+
+    def score(self, brain_model: BrainModel, progress: Progress) -> Score:
+        raise NotImplementedError
+
+
+def _silent(fraction: float, message: str) -> None:
+    """A progress callback that reports nothing."""

@@ -1,0 +1,62 @@
+"""The project's benchmark tree and its two composite presets, as configuration data.
+
+`paper-2019` reproduces the NeurIPS 2019 table: Brain-Score = mean of the *raw* V4, IT, I2n and
+OST values, with OST = 0 for feed-forward models; ImageNet and CIFAR-100 are shown beside it,
+never averaged in. `leaderboard` follows the Brain-Score website: ceiled values, averaged up the
+``average_vision`` tree (neural = mean of the V1, V2, V4 and IT regions; IT holds both
+MajajHong2015.IT-pls and Kar2019-ost). The offline suite has its own roots so that a model scored
+only offline is never compared with one scored on the primate data under the same name.
+"""
+
+from __future__ import annotations
+
+from scoring.benchmarks.tree import BenchmarkTree, Preset, tree_from_mapping
+
+TREE_CONFIG: dict[str, list[str]] = {
+    "average_vision": ["neural_vision", "behavior_vision"],
+    "neural_vision": ["V1", "V2", "V4", "IT"],
+    "V1": ["FreemanZiemba2013.V1-pls"],
+    "V2": ["FreemanZiemba2013.V2-pls"],
+    "V4": ["MajajHong2015.V4-pls"],
+    "IT": ["MajajHong2015.IT-pls", "Kar2019-ost"],
+    "behavior_vision": ["Rajalingham2018-i2n"],
+    "engineering_vision": ["ImageNet-top1", "CIFAR100-transfer"],
+    "brain_score_2019": [
+        "MajajHong2015.V4-pls",
+        "MajajHong2015.IT-pls",
+        "Rajalingham2018-i2n",
+        "Kar2019-ost",
+    ],
+    "offline_vision": ["CIFAR10H-i2n"],
+    "offline_engineering": ["CIFAR10-top1", "Digits-transfer"],
+}
+
+PRESETS: dict[str, Preset] = {
+    "paper-2019": Preset(
+        name="paper-2019",
+        description="NeurIPS 2019: mean of raw V4, IT, I2n, OST (OST = 0 for feed-forward models)",
+        value="raw",
+        roots=("brain_score_2019",),
+        also_shown=("ImageNet-top1", "CIFAR100-transfer"),
+        zero_for_static=frozenset({"Kar2019-ost"}),
+    ),
+    "leaderboard": Preset(
+        name="leaderboard",
+        description="Brain-Score website: ceiled scores averaged up the average_vision tree",
+        value="ceiled",
+        roots=("average_vision", "engineering_vision", "offline_vision", "offline_engineering"),
+    ),
+}
+
+DEFAULT_PRESET = "paper-2019"
+
+
+def benchmark_tree() -> BenchmarkTree:
+    return tree_from_mapping(TREE_CONFIG)
+
+
+def get_preset(name: str) -> Preset:
+    try:
+        return PRESETS[name]
+    except KeyError:
+        raise KeyError(f"unknown preset {name!r}; known: {', '.join(PRESETS)}") from None

@@ -1,0 +1,37 @@
+"""Jobs created while the broker was down stay queued, and the workers' sweep sends them later."""
+
+from pathlib import Path
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.config import Settings
+from app.core.models import Job, JobStatus
+from tests.app.services import WorkerProcess, make_settings, submit_job, wait_for
+
+
+def read_job(factory: sessionmaker[Session], job_id: int) -> Job:
+    with factory() as session:
+        job = session.get(Job, job_id)
+        assert job is not None
+        return job
+
+
+def test_job_created_while_broker_down_is_sent_by_the_sweep(
+    service_settings: Settings, session_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    broker_down = make_settings(tmp_path, service_settings.database_url, "redis://127.0.0.1:1/0")
+    job_id = submit_job(broker_down, session_factory, "selfcheck", {"steps": 1, "step_seconds": 0})
+    unsent = read_job(session_factory, job_id)
+    assert (unsent.status, unsent.enqueued_at) == (JobStatus.queued, None)
+
+    worker = WorkerProcess(service_settings, tmp_path / "worker.log")
+    try:
+        done = wait_for(
+            lambda: read_job(session_factory, job_id).status.finished, 40, "the swept job"
+        )
+        assert done
+        job = read_job(session_factory, job_id)
+        assert (job.status, job.attempts) == (JobStatus.succeeded, 1)
+        assert job.enqueued_at is not None
+    finally:
+        worker.stop()

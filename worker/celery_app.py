@@ -1,0 +1,24 @@
+"""The Celery application that ``celery -A worker.celery_app worker`` runs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from celery.signals import worker_process_init, worker_ready
+
+from app.core.config import get_settings
+from worker import runtime
+from worker.config import make_celery
+
+app = make_celery(get_settings())
+
+
+@worker_process_init.connect
+def _fresh_connections_after_fork(**_: Any) -> None:
+    # A pool child must not reuse database connections inherited from its parent.
+    runtime.reset()
+
+
+@worker_ready.connect
+def _start_sweeper(**_: Any) -> None:
+    runtime.start_sweeper()

@@ -1,0 +1,45 @@
+"""Job handlers by kind. A handler does the work of one job kind and reports through the run.
+
+Register with ``@register_handler("kind")``; issue 5 adds ``score`` and ``train``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+
+class JobFailedError(Exception):
+    """A failure whose message is written for the user who reads the job page."""
+
+
+class JobReporter(Protocol):
+    def progress(self, fraction: float, message: str) -> None: ...
+
+    def log(self, line: str) -> None: ...
+
+
+Handler = Callable[[dict[str, Any], JobReporter], dict[str, Any]]
+HANDLERS: dict[str, Handler] = {}
+
+
+def register_handler(kind: str) -> Callable[[Handler], Handler]:
+    def decorate(handler: Handler) -> Handler:
+        if kind in HANDLERS:
+            raise ValueError(f"a handler for job kind {kind!r} is already registered")
+        HANDLERS[kind] = handler
+        return handler
+
+    return decorate
+
+
+def handler_for(kind: str) -> Handler:
+    _load_builtin_handlers()
+    try:
+        return HANDLERS[kind]
+    except KeyError:
+        raise JobFailedError(f"this server does not know how to run a {kind!r} job") from None
+
+
+def _load_builtin_handlers() -> None:
+    from worker.handlers import selfcheck  # noqa: F401  (registers on import)

@@ -1,0 +1,95 @@
+"""Static inspection of uploaded model files, done before any of them is loaded or run.
+
+``inspect_upload`` is the entry point: it refuses unsafe names, oversized files and pickles,
+then checks safetensors weights against an architecture or an ONNX graph against its manifest.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from worker.inspection.errors import (
+    FileTooLargeError,
+    InspectionError,
+    ManifestError,
+    NonFiniteWeightsError,
+    OnnxModelError,
+    PickleRefusedError,
+    SafetensorsHeaderError,
+    StateDictMismatchError,
+    UnsafeFileNameError,
+    UnsupportedFileError,
+)
+from worker.inspection.filekind import FileKind, detect_file_kind
+from worker.inspection.filenames import check_user_filename, safe_basename
+from worker.inspection.limits import InspectionLimits
+from worker.inspection.manifest import OnnxManifest, parse_manifest
+from worker.inspection.onnx_graph import inspect_onnx, output_shapes
+from worker.inspection.safetensors_header import (
+    TensorEntry,
+    parse_safetensors_header,
+    read_safetensors_header,
+)
+from worker.inspection.weights import (
+    ExpectedTensor,
+    expected_for_architecture,
+    expected_from_state_dict,
+    inspect_weights,
+)
+
+__all__ = [
+    "ExpectedTensor",
+    "FileKind",
+    "FileTooLargeError",
+    "InspectionError",
+    "InspectionLimits",
+    "InspectionReport",
+    "ManifestError",
+    "NonFiniteWeightsError",
+    "OnnxManifest",
+    "OnnxModelError",
+    "PickleRefusedError",
+    "SafetensorsHeaderError",
+    "StateDictMismatchError",
+    "TensorEntry",
+    "UnsafeFileNameError",
+    "UnsupportedFileError",
+    "check_user_filename",
+    "expected_for_architecture",
+    "expected_from_state_dict",
+    "inspect_upload",
+    "parse_manifest",
+    "parse_safetensors_header",
+    "read_safetensors_header",
+    "safe_basename",
+]
+
+
+@dataclass(frozen=True)
+class InspectionReport:
+    kind: FileKind
+    tensors: dict[str, TensorEntry] | None = None
+    output_shapes: dict[str, tuple[int | None, ...]] | None = None
+
+
+def inspect_upload(
+    path: Path,
+    user_filename: str,
+    *,
+    expected_weights: Mapping[str, ExpectedTensor] | None = None,
+    manifest: OnnxManifest | None = None,
+    limits: InspectionLimits | None = None,
+) -> InspectionReport:
+    """Everything we can check without running the model; raises an ``InspectionError``."""
+    limits = limits or InspectionLimits()
+    kind = detect_file_kind(path, user_filename, limits)
+    if kind is FileKind.SAFETENSORS:
+        if expected_weights is None:
+            raise InspectionError("safetensors weights need an architecture to be checked against")
+        return InspectionReport(kind, tensors=inspect_weights(path, expected_weights, limits))
+    if manifest is None:
+        raise ManifestError("an ONNX upload needs a manifest (input size, normalization, outputs)")
+    graph = inspect_onnx(path, manifest, limits)
+    return InspectionReport(kind, output_shapes=output_shapes(graph))

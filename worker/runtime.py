@@ -1,0 +1,59 @@
+"""Per-process resources of a worker: settings, database sessions, the periodic sweep."""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from functools import lru_cache
+
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.config import Settings, get_settings
+from app.core.db import create_session_factory
+from app.jobs.dispatch import JobDispatcher
+from app.jobs.service import sweep_jobs
+from worker.config import make_celery
+
+log = logging.getLogger(__name__)
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+@lru_cache
+def session_factory() -> sessionmaker[Session]:
+    return create_session_factory(settings())
+
+
+def reset() -> None:
+    """Forget connections (after a fork): the next use opens new ones."""
+    session_factory.cache_clear()
+
+
+def hostname() -> str:
+    return socket.gethostname()
+
+
+def start_sweeper() -> threading.Thread:
+    """Sweep at start, then every ``sweep_interval_seconds``, in a daemon thread of this worker.
+
+    Every worker sweeps; that is safe because each re-send is reserved by a conditional update.
+    """
+    thread = threading.Thread(target=_sweep_forever, name="ventral-sweep", daemon=True)
+    thread.start()
+    return thread
+
+
+def _sweep_forever() -> None:
+    # Its own Celery instance and engine: nothing shared with the threads that consume tasks.
+    factory = create_session_factory(settings())
+    dispatcher = JobDispatcher(make_celery(settings()), factory)
+    pause = threading.Event()
+    while True:
+        try:
+            sweep_jobs(factory, dispatcher, settings())
+        except Exception:  # a database hiccup must not kill the sweeper; try again next round
+            log.exception("job sweep failed")
+        pause.wait(settings().sweep_interval_seconds)

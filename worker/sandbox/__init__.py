@@ -1,0 +1,54 @@
+"""Running untrusted model code in a confined child process; see ``run_in_sandbox``."""
+
+from __future__ import annotations
+
+from worker.sandbox.errors import (
+    SandboxCpuTimeError,
+    SandboxError,
+    SandboxFileSizeError,
+    SandboxMemoryError,
+    SandboxModelError,
+    SandboxOutputError,
+    SandboxTimeoutError,
+    SandboxUnavailableError,
+    SandboxViolationError,
+)
+from worker.sandbox.isolation import bwrap_available, resolve_mode
+from worker.sandbox.limits import SandboxLimits
+from worker.sandbox.runner import SandboxResult, run_in_sandbox, write_inputs
+from worker.sandbox.spec import (
+    BEHAVIOR_KEY,
+    MODEL_OUTPUT,
+    ArchitectureSpec,
+    OnnxSpec,
+    SandboxSpec,
+    ScriptSpec,
+    architecture_spec,
+    onnx_spec_from_manifest,
+)
+
+__all__ = [
+    "BEHAVIOR_KEY",
+    "MODEL_OUTPUT",
+    "ArchitectureSpec",
+    "OnnxSpec",
+    "SandboxCpuTimeError",
+    "SandboxError",
+    "SandboxFileSizeError",
+    "SandboxLimits",
+    "SandboxMemoryError",
+    "SandboxModelError",
+    "SandboxOutputError",
+    "SandboxResult",
+    "SandboxSpec",
+    "SandboxTimeoutError",
+    "SandboxUnavailableError",
+    "SandboxViolationError",
+    "ScriptSpec",
+    "architecture_spec",
+    "bwrap_available",
+    "onnx_spec_from_manifest",
+    "resolve_mode",
+    "run_in_sandbox",
+    "write_inputs",
+]
