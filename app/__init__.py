@@ -1,0 +1,1 @@
+"""Ventral web service: FastAPI app, domain folders, CLI."""

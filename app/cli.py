@@ -46,6 +46,7 @@ def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
     worker: bool = typer.Option(True, help="Also start one local Celery worker process."),
+    workers: int = typer.Option(1, min=1, help="Web server processes."),
 ) -> None:
     """Migrate, seed, and serve the web app (plus one local worker) until interrupted."""
     settings = get_settings()
@@ -57,9 +58,7 @@ def serve(
     # `finally` below still stops the worker instead of leaving it orphaned.
     signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
-        from app.main import create_app
-
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        run_web(settings, host, port, workers)
     finally:
         if worker_process is not None:
             stop_process(worker_process)
@@ -70,12 +69,9 @@ def run_worker(
     queues: str = typer.Option(f"{DEFAULT_QUEUE},{GPU_QUEUE}", help="Comma-separated queues."),
     concurrency: int = typer.Option(1, min=1, help="Tasks run at once (one per GPU on gpu)."),
 ) -> None:
-    """Run a Celery worker for the given queues (blocks)."""
-    process = start_worker_process(queues.split(","), concurrency)
-    try:
-        raise typer.Exit(process.wait())
-    finally:
-        stop_process(process)
+    """Run a Celery worker for the given queues (replaces this process)."""
+    command = worker_command(queues.split(","), concurrency)
+    os.execv(command[0], command)  # noqa: S606 (fixed argv, no shell; signals reach celery)
 
 
 @cli.command()
@@ -189,12 +185,25 @@ def session_scope(settings: Settings) -> AbstractContextManager[Session]:
     return unit_of_work(factory, JobDispatcher(make_celery(settings), factory))
 
 
-def start_worker_process(queues: list[str], concurrency: int) -> subprocess.Popen[bytes]:
-    command = [
+def run_web(settings: Settings, host: str, port: int, workers: int) -> None:
+    if workers == 1:
+        from app.main import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        return
+    # Several processes: each builds its app from the same environment.
+    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+def worker_command(queues: list[str], concurrency: int) -> list[str]:
+    return [
         sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker",
         "--queues", ",".join(queues), "--concurrency", str(concurrency), "--loglevel", "INFO",
     ]  # fmt: skip
-    return subprocess.Popen(command, env=os.environ.copy())
+
+
+def start_worker_process(queues: list[str], concurrency: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(worker_command(queues, concurrency), env=os.environ.copy())
 
 
 def _exit_on_signal(signum: int, _frame: object) -> None:
@@ -233,3 +242,7 @@ def follow_job(settings: Settings, job_id: int) -> None:
 def describe_job(job: Job) -> str:
     text = f"job {job.id} ({job.kind}): {job.status.value}, {job.progress:.0%}, {job.message}"
     return text + (f"\nerror: {job.error}" if job.error else "")
+
+
+if __name__ == "__main__":
+    main()

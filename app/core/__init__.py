@@ -1,0 +1,1 @@
+"""Settings, database, schema, errors and other pieces every domain uses."""

@@ -123,8 +123,11 @@ def fail_abandoned(
     )
 
 
-def unsent(session: Session, created_before: datetime, sent_before: datetime) -> Sequence[Job]:
-    """Queued jobs whose task was never sent, or sent so long ago the message may be lost."""
+def unsent(
+    session: Session, created_before: datetime, sent_before: datetime, including: Sequence[int] = ()
+) -> Sequence[Job]:
+    """Queued jobs whose task was never sent, or sent so long ago the message may be lost,
+    plus the queued jobs listed in ``including``."""
     return session.scalars(
         sa.select(Job)
         .where(Job.status == JobStatus.queued, Job.cancel_requested.is_(False))
@@ -132,6 +135,7 @@ def unsent(session: Session, created_before: datetime, sent_before: datetime) ->
             sa.or_(
                 sa.and_(Job.enqueued_at.is_(None), Job.created_at < created_before),
                 Job.enqueued_at < sent_before,
+                Job.id.in_(including),
             )
         )
         .order_by(Job.id)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import HTMLResponse
 
 from app.core.db import SessionDep
+from app.core.params import RowId
 from app.core.templates import templates
 from app.jobs import service
 from app.jobs.schemas import JobRead
@@ -19,7 +20,7 @@ NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such job"
 
 
 @api_router.get("/{job_id}", response_model=JobRead, responses=NOT_FOUND)
-def get_job(job_id: int, session: SessionDep) -> JobRead:
+def get_job(job_id: RowId, session: SessionDep) -> JobRead:
     """Status, progress (0–1), message, log tail and the user-readable error of one job."""
     try:
         return JobRead.model_validate(service.read_job(session, job_id))
@@ -28,7 +29,7 @@ def get_job(job_id: int, session: SessionDep) -> JobRead:
 
 
 @page_router.get("/jobs/{job_id}", response_class=HTMLResponse)
-def job_page(job_id: int, request: Request, session: SessionDep) -> HTMLResponse:
+def job_page(job_id: RowId, request: Request, session: SessionDep) -> HTMLResponse:
     try:
         job = JobRead.model_validate(service.read_job(session, job_id))
     except service.JobNotFoundError as error:

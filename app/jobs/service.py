@@ -60,7 +60,7 @@ def sweep_jobs(
         attempts = settings.job_max_attempts
         report.abandoned = list(repository.fail_abandoned(session, stale_before, attempts, now))
         report.requeued_stale = list(repository.requeue_stale(session, stale_before, attempts))
-    for job in _reserve_unsent(factory, settings, now):
+    for job in _reserve_unsent(factory, settings, now, report.requeued_stale):
         send([job])
         report.resent.append(job.id)
     if report.requeued_stale or report.resent or report.abandoned:
@@ -74,11 +74,11 @@ def sweep_jobs(
 
 
 def _reserve_unsent(
-    factory: sessionmaker[Session], settings: Settings, now: datetime
+    factory: sessionmaker[Session], settings: Settings, now: datetime, requeued: list[int]
 ) -> list[QueuedJob]:
     created_before = now - timedelta(seconds=settings.job_unsent_grace_seconds)
     sent_before = now - timedelta(seconds=settings.job_resend_after_seconds)
     with factory.begin() as session:
-        candidates = repository.unsent(session, created_before, sent_before)
+        candidates = repository.unsent(session, created_before, sent_before, requeued)
         reserved = [job for job in candidates if repository.reserve_resend(session, job, now)]
         return [QueuedJob(job.id, job.queue) for job in reserved]

@@ -13,6 +13,7 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -55,17 +56,25 @@ def _session_tag() -> str:
     return f"{os.environ.get('PYTEST_XDIST_WORKER', 'main')}_{uuid.uuid4().hex[:8]}"
 
 
+@contextmanager
+def temporary_postgres_database(prefix: str = "ventral_test") -> Iterator[str]:
+    """An empty PostgreSQL database, dropped afterwards; yields its URL."""
+    name = f"{prefix}_{_session_tag()}"
+    with _admin_connection() as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with _admin_connection() as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
     """A fresh PostgreSQL database for this test session, built by the migrations."""
-    name = f"ventral_test_{_session_tag()}"
-    with _admin_connection() as connection:
-        connection.execute(f'CREATE DATABASE "{name}"')
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    migrations.upgrade(url)
-    yield url
-    with _admin_connection() as connection:
-        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with temporary_postgres_database() as url:
+        migrations.upgrade(url)
+        yield url
 
 
 @pytest.fixture(scope="session")

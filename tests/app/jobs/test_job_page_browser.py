@@ -1,0 +1,61 @@
+"""The /jobs/{id} page in a real Chromium: the status and progress bar follow the job live."""
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import pytest
+import uvicorn
+from playwright.sync_api import expect, sync_playwright
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.config import Settings
+from app.core.models import Job, JobStatus
+from app.main import create_app
+
+CHROMIUM = os.environ.get("VENTRAL_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update",
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def live_url(service_settings: Settings) -> Iterator[str]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(service_settings), port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(10)
+
+
+@pytest.mark.browser
+def test_job_page_updates_status_and_progress_live(
+    live_url: str, session_factory: sessionmaker[Session]
+) -> None:
+    with session_factory.begin() as session:
+        job = Job(kind="selfcheck", payload={}, status=JobStatus.running, progress=0.25)
+        session.add(job)
+        session.flush()
+        job_id = job.id
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(f"{live_url}/jobs/{job_id}")
+        expect(page.locator("#job-status")).to_have_text("running")
+        with session_factory.begin() as session:
+            row = session.get_one(Job, job_id)
+            row.status, row.progress, row.error = JobStatus.failed, 0.5, "the weights do not fit"
+        expect(page.locator("#job-status")).to_have_text("failed", timeout=10_000)
+        expect(page.locator("#job-error")).to_have_text("the weights do not fit")
+        assert page.locator("#job-progress").evaluate("bar => bar.value") == 0.5
+        browser.close()

@@ -1,0 +1,45 @@
+"""The selfcheck handler with a recording reporter (no worker, no database)."""
+
+import pytest
+
+from worker.handlers import JobFailedError, handler_for
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.progress_calls: list[tuple[float, str]] = []
+        self.lines: list[str] = []
+
+    def progress(self, fraction: float, message: str) -> None:
+        self.progress_calls.append((fraction, message))
+
+    def log(self, line: str) -> None:
+        self.lines.append(line)
+
+
+def test_selfcheck_reports_every_step() -> None:
+    recorder = Recorder()
+    result = handler_for("selfcheck")({"steps": 4, "step_seconds": 0}, recorder)
+    assert result == {"steps": 4}
+    assert [fraction for fraction, _ in recorder.progress_calls] == [0.25, 0.5, 0.75, 1.0]
+    assert recorder.lines[-1] == "step 4/4 ok"
+
+
+def test_selfcheck_fails_where_asked_with_a_readable_error() -> None:
+    recorder = Recorder()
+    with pytest.raises(JobFailedError, match="failed at step 3 of 5, as requested"):
+        handler_for("selfcheck")({"steps": 5, "step_seconds": 0, "fail_at_step": 3}, recorder)
+    assert len(recorder.progress_calls) == 2
+
+
+@pytest.mark.parametrize(
+    "payload", [{"steps": 0}, {"steps": "x"}, {"step_seconds": -1}, {"steps": 10**6}]
+)
+def test_selfcheck_refuses_bad_payloads(payload: dict[str, object]) -> None:
+    with pytest.raises(JobFailedError, match="self-check payload"):
+        handler_for("selfcheck")(payload, Recorder())
+
+
+def test_unknown_kind_is_a_readable_failure() -> None:
+    with pytest.raises(JobFailedError, match="does not know how to run a 'nope' job"):
+        handler_for("nope")
