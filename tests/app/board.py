@@ -1,6 +1,7 @@
 """Fixtures of the board's tests (leaderboard, plots, catalogue, browser): a PostgreSQL database
-seeded with the published results, plus a private model and its owner, another user and an
-admin; an app whose viewer a test chooses."""
+of their own (so their rows never meet other areas' tests), seeded with the published results,
+plus a private model and its owner, another user and an admin; an app whose viewer a test
+chooses. Each test folder's conftest imports these; the database is made once per process."""
 
 from __future__ import annotations
 
@@ -15,7 +16,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.catalog.visibility import get_viewer
+from app.core import migrations
 from app.core.config import Settings
+from app.core.db import create_session_factory
 from app.core.models import (
     Benchmark,
     Job,
@@ -31,6 +34,7 @@ from app.core.models import (
 )
 from app.main import create_app
 from app.published.service import seed_published
+from tests.app.services import make_settings, temporary_postgres_database
 
 PRIVATE_MODEL = "secret-net"
 PRIVATE_BENCHMARKS = (
@@ -75,11 +79,39 @@ def add_scored_model(
     return model
 
 
+_DATABASE: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session")
-def people(session_factory: sessionmaker[Session]) -> People:
+def board_database() -> Iterator[str]:
+    """One database for every board test folder of this process; the first asker drops it."""
+    if "url" in _DATABASE:
+        yield _DATABASE["url"]
+        return
+    with temporary_postgres_database("ventral_board") as url:
+        migrations.upgrade(url)
+        _DATABASE["url"] = url
+        yield url
+        _DATABASE.pop("url", None)
+
+
+@pytest.fixture(scope="session")
+def board_settings(
+    tmp_path_factory: pytest.TempPathFactory, board_database: str, redis_url: str
+) -> Settings:
+    return make_settings(tmp_path_factory.mktemp("board"), board_database, redis_url)
+
+
+@pytest.fixture(scope="session")
+def board_factory(board_settings: Settings) -> sessionmaker[Session]:
+    return create_session_factory(board_settings)
+
+
+@pytest.fixture(scope="session")
+def people(board_factory: sessionmaker[Session]) -> People:
     """Seeds the published results, then three users and a private, top-scoring model (once
     per database: each test folder's conftest may ask again)."""
-    with session_factory() as session:
+    with board_factory() as session:
         seed_published(session)
         session.commit()
         found = _existing_people(session)
@@ -123,8 +155,8 @@ def _existing_people(session: Session) -> People | None:
 
 
 @pytest.fixture(scope="session")
-def board_app(service_settings: Settings, people: People) -> FastAPI:
-    return create_app(service_settings)
+def board_app(board_settings: Settings, people: People) -> FastAPI:
+    return create_app(board_settings)
 
 
 @pytest.fixture(scope="session")

@@ -18,9 +18,17 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from app.core.config import Settings
 from app.main import create_app
-from tests.app.board import People, people
+from tests.app.board import People, board_database, board_factory, board_settings, people
 
-__all__ = ["base_url", "browser", "page", "people"]
+__all__ = [
+    "base_url",
+    "board_database",
+    "board_factory",
+    "board_settings",
+    "browser",
+    "page",
+    "people",
+]
 
 CHROMIUM = os.environ.get("VENTRAL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -40,10 +48,10 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def base_url(service_settings: Settings, people: People) -> Iterator[str]:
+def base_url(board_settings: Settings, people: People) -> Iterator[str]:
     port = _free_port()
     config = uvicorn.Config(
-        create_app(service_settings), host="127.0.0.1", port=port, log_level="warning"
+        create_app(board_settings), host="127.0.0.1", port=port, log_level="warning"
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)

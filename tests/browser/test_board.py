@@ -10,9 +10,26 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from tests.app.board import PRIVATE_MODEL
-from tests.browser.board_site import base_url, browser, page, people
+from tests.browser.board_site import (
+    base_url,
+    board_database,
+    board_factory,
+    board_settings,
+    browser,
+    page,
+    people,
+)
 
-__all__ = ["base_url", "browser", "page", "people"]  # the fixtures this module uses
+# The fixtures this module uses.
+__all__ = [
+    "base_url",
+    "board_database",
+    "board_factory",
+    "board_settings",
+    "browser",
+    "page",
+    "people",
+]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 UPDATE_SCREENSHOTS = os.environ.get("VENTRAL_UPDATE_SCREENSHOTS") == "1"

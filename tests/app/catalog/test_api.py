@@ -80,7 +80,7 @@ def test_pages_render(board_client: TestClient):
 def test_a_private_model_is_hidden_from_others_everywhere(
     board_app: FastAPI,
     board_client: TestClient,
-    session_factory: sessionmaker[Session],
+    board_factory: sessionmaker[Session],
     people: People,
 ):
     urls = {
@@ -97,7 +97,7 @@ def test_a_private_model_is_hidden_from_others_everywhere(
         (people.owner_id, True),
         (people.admin_id, True),
     ):
-        with viewing_as(board_app, session_factory, user_id):
+        with viewing_as(board_app, board_factory, user_id):
             for name, url in urls.items():
                 assert (PRIVATE_MODEL in board_client.get(url).text) is sees, (name, user_id)
             detail = board_client.get(f"/api/v1/models/{PRIVATE_MODEL}")

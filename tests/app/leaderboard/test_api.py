@@ -115,7 +115,7 @@ def test_bad_parameters_are_json_4xx(board_client: TestClient):
 def test_a_private_model_is_seen_by_its_owner_and_admins_only(
     board_app: FastAPI,
     board_client: TestClient,
-    session_factory: sessionmaker[Session],
+    board_factory: sessionmaker[Session],
     people: People,
 ):
     for user_id, sees in (
@@ -124,7 +124,7 @@ def test_a_private_model_is_seen_by_its_owner_and_admins_only(
         (people.owner_id, True),
         (people.admin_id, True),
     ):
-        with viewing_as(board_app, session_factory, user_id):
+        with viewing_as(board_app, board_factory, user_id):
             names = [row["model"] for row in rows(board_client)]
             csv = board_client.get("/api/v1/leaderboard", params={"format": "csv"}).text
             page = board_client.get("/").text
@@ -136,21 +136,21 @@ def test_a_private_model_is_seen_by_its_owner_and_admins_only(
 
 
 def test_visibility_is_never_served_from_the_cache(
-    board_client: TestClient, session_factory: sessionmaker[Session], people: People
+    board_client: TestClient, board_factory: sessionmaker[Session], people: People
 ):
     assert PRIVATE_MODEL not in [row["model"] for row in rows(board_client)]
-    _set_visibility(session_factory, Visibility.public)
+    _set_visibility(board_factory, Visibility.public)
     try:
         assert rows(board_client)[0]["model"] == PRIVATE_MODEL
     finally:
-        _set_visibility(session_factory, Visibility.private)
+        _set_visibility(board_factory, Visibility.private)
     assert PRIVATE_MODEL not in [row["model"] for row in rows(board_client)]
 
 
 def test_a_new_score_shows_at_once(
-    board_client: TestClient, session_factory: sessionmaker[Session], people: People
+    board_client: TestClient, board_factory: sessionmaker[Session], people: People
 ):
-    with session_factory() as session:
+    with board_factory() as session:
         if session.scalar(sa.select(Model.id).where(Model.name == "fresh-net")) is None:
             add_scored_model(session, "fresh-net", {"MajajHong2015.IT-pls": 0.5})
             session.commit()

@@ -80,12 +80,12 @@ def test_bad_plot_requests_are_json_4xx(board_client: TestClient):
 def test_a_private_model_appears_in_plots_for_its_owner_only(
     board_app: FastAPI,
     board_client: TestClient,
-    session_factory: sessionmaker[Session],
+    board_factory: sessionmaker[Session],
     people: People,
 ):
     params = {"source": "all", "preset": "leaderboard", "x": "ImageNet-top1", "y": "IT"}
     for user_id, sees in ((None, False), (people.other_id, False), (people.owner_id, True)):
-        with viewing_as(board_app, session_factory, user_id):
+        with viewing_as(board_app, board_factory, user_id):
             names = [
                 p["model"] for p in plot(board_client, "benchmark-vs-benchmark", **params)["points"]
             ]
@@ -111,11 +111,11 @@ def test_plots_page_embeds_a_chart_per_available_plot(board_client: TestClient):
 def test_circuitry_study_draws_each_variant_against_cornet_s(
     board_app: FastAPI,
     board_client: TestClient,
-    session_factory: sessionmaker[Session],
+    board_factory: sessionmaker[Session],
     people: People,
 ):
     """Offline suite values (CIFAR-10 top-1, CIFAR10H-i2n): the deltas are variant − base."""
-    with session_factory() as session:
+    with board_factory() as session:
         if session.scalar(sa.select(Model.id).where(Model.name == "circuit-base")) is None:
             for name, arch, accuracy, human in (
                 ("circuit-base", "cornet_s", 0.80, 0.50),
@@ -130,7 +130,7 @@ def test_circuitry_study_draws_each_variant_against_cornet_s(
                     visibility=Visibility.private,
                 )
             session.commit()
-    with viewing_as(board_app, session_factory, people.owner_id):
+    with viewing_as(board_app, board_factory, people.owner_id):
         body = plot(board_client, "circuitry")
     assert body["available"]
     point = next(p for p in body["points"] if p["model"] == "circuit-noskip")

@@ -7,8 +7,8 @@ from app.published.service import family_of, model_name, seed_published
 from tests.app.board import People
 
 
-def test_seeding_again_changes_nothing(session_factory: sessionmaker[Session], people: People):
-    with session_factory() as session:
+def test_seeding_again_changes_nothing(board_factory: sessionmaker[Session], people: People):
+    with board_factory() as session:
         before = scores_version(session)
         seed_published(session)
         session.commit()
@@ -16,9 +16,9 @@ def test_seeding_again_changes_nothing(session_factory: sessionmaker[Session], p
 
 
 def test_benchmark_rows_form_the_tree_with_ceilings(
-    session_factory: sessionmaker[Session], people: People
+    board_factory: sessionmaker[Session], people: People
 ):
-    with session_factory() as session:
+    with board_factory() as session:
         rows = {b.identifier: b for b in session.scalars(sa.select(Benchmark))}
         parent = {i: rows[i].parent.identifier if rows[i].parent else None for i in rows}
     assert parent["MajajHong2015.IT-pls"] == "IT"
@@ -33,9 +33,9 @@ def test_benchmark_rows_form_the_tree_with_ceilings(
 
 
 def test_published_scores_keep_their_citation_and_source_version(
-    session_factory: sessionmaker[Session], people: People
+    board_factory: sessionmaker[Session], people: People
 ):
-    with session_factory() as session:
+    with board_factory() as session:
         score = session.scalars(
             sa.select(Score)
             .join(Score.model)
