@@ -45,17 +45,17 @@ def leaderboard_page(
     board = board_or_error(session, viewer, query)
     parents = {column.identifier for column in board.columns if not column.is_leaf}
     folded = tuple(sorted(set(collapsed.split(",")) & parents))  # bounded: known parents only
-    key = ("html", folded, str(request.base_url))
-    body = board.rendered.get(key)
-    if body is None:
-        body = _render_page(request, board, folded).encode()
-        board.rendered[key] = body
-    return HTMLResponse(body)
+    fragment = board.rendered.get(("board", folded))
+    if fragment is None:
+        fragment = _render_board(board, folded).encode()
+        board.rendered[("board", folded)] = fragment
+    # The page around the board (header, signed-in user, CSRF tokens) is rendered per request.
+    context = {"board_html": fragment.decode()}
+    return templates.TemplateResponse(request, "leaderboard.html", context)
 
 
-def _render_page(request: Request, board: service.Leaderboard, collapsed: tuple[str, ...]) -> str:
+def _render_board(board: service.Leaderboard, collapsed: tuple[str, ...]) -> str:
     context = {
-        "request": request,
         "board": board,
         "scales": column_scales(board),
         "ancestors": ancestors(board),
@@ -65,7 +65,7 @@ def _render_page(request: Request, board: service.Leaderboard, collapsed: tuple[
         "params": lambda **changes: query_params(board.query, **changes),
         "collapsed": list(collapsed),
     }
-    return templates.get_template("leaderboard.html").render(context)
+    return templates.get_template("_leaderboard_board.html").render(context)
 
 
 @router.get("/exports/leaderboard.csv")

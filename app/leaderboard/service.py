@@ -98,7 +98,8 @@ class Leaderboard:
     payloads: dict[int, dict[str, Any]] = field(default_factory=dict)
     """Cached API payload of each model's row (without its rank), per scores version."""
     rendered: dict[Any, bytes] = field(default_factory=dict)
-    """Cached response bodies of this board (JSON, CSV, HTML), filled by the routes."""
+    """Cached renderings of this board (API JSON, the page's board fragment), filled by the
+    routes; nothing viewer- or session-specific goes in here."""
 
 
 @dataclass(frozen=True)
