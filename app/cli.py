@@ -24,6 +24,7 @@ from app.core.models import Job
 from app.jobs import service as jobs
 from app.jobs.dispatch import JobDispatcher
 from app.library_commands import register_library_commands
+from app.published import seeder as _published_seeder  # noqa: F401  registers its seeder
 from app.seed import run_seeders
 from app.submissions import cli as submission_commands
 from app.users import service as users

@@ -9,6 +9,7 @@ from app.admin.routes import page_router as admin_pages
 from app.api import api_router
 from app.auth.routes import page_router as auth_pages
 from app.auth.setup import install_auth
+from app.catalog.routes import page_router as catalogue_pages
 from app.core.config import Settings, get_settings
 from app.core.db import create_session_factory
 from app.core.errors import install_error_handlers
@@ -18,6 +19,7 @@ from app.health.routes import router as health_router
 from app.jobs.dispatch import JobDispatcher
 from app.jobs.routes import page_router as job_pages
 from app.leaderboard.routes import router as leaderboard_pages
+from app.plots.routes import page_router as plot_pages
 from app.submissions.routes import page_router as submission_pages
 from worker.config import make_celery
 
@@ -40,6 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         auth_pages,
         submission_pages,
         admin_pages,
+        plot_pages,
+        catalogue_pages,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
