@@ -4,7 +4,8 @@ ResNet-20 weights with the form, watch the progress bars, see the validation suc
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -40,14 +41,22 @@ def site(
         worker.stop()
 
 
-@pytest.fixture
-def page() -> Iterator[Page]:
+def run_in_browser(scenario: Callable[[Page], None]) -> None:
+    """Run ``scenario`` in chromium, in a thread of its own: another browser module may hold a
+    session-wide sync Playwright (and its event loop) in the main thread."""
     if not Path(CHROMIUM).is_file():
         pytest.fail(f"Debian chromium not found at {CHROMIUM}")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser.new_page()
-        browser.close()
+
+    def run() -> None:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            try:
+                scenario(browser.new_page())
+            finally:
+                browser.close()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(run).result()
 
 
 def sign_up(page: Page, site: str) -> str:
@@ -60,7 +69,11 @@ def sign_up(page: Page, site: str) -> str:
     return email
 
 
-def test_sign_up_upload_resnet20_and_watch_it_validate(page: Page, site: str) -> None:
+def test_sign_up_upload_resnet20_and_watch_it_validate(site: str) -> None:
+    run_in_browser(lambda page: upload_resnet20_and_watch(page, site))
+
+
+def upload_resnet20_and_watch(page: Page, site: str) -> None:
     email = sign_up(page, site)
     expect(page.locator("nav.account")).to_contain_text(email)
     page.click("text=Submit")
@@ -80,7 +93,11 @@ def test_sign_up_upload_resnet20_and_watch_it_validate(page: Page, site: str) ->
     expect(row).to_contain_text("validated")
 
 
-def test_upload_refusal_is_shown_on_the_form(page: Page, site: str, tmp_path: Path) -> None:
+def test_upload_refusal_is_shown_on_the_form(site: str, tmp_path: Path) -> None:
+    run_in_browser(lambda page: upload_a_pickle(page, site, tmp_path))
+
+
+def upload_a_pickle(page: Page, site: str, tmp_path: Path) -> None:
     sign_up(page, site)
     page.goto(f"{site}/submit")
     pickle_file = tmp_path / "model.pth"
