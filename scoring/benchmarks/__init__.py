@@ -21,6 +21,7 @@ from scoring.benchmarks import (  # noqa: F401  isort: skip
     imagenet,
     majajhong2015,
     rajalingham2018,
+    synthetic,
 )
 
 __all__ = [

@@ -1,0 +1,125 @@
+"""Scoring one model on one benchmark locally: what ``ventral score`` and the worker call.
+
+Generic models commit no layer to a region; for neural benchmarks the layer is chosen first
+(spec §2.4): every candidate layer is scored on the selection benchmark (the public HvM split
+for MajajHong2015; the synthetic benchmark itself for Synthetic-*, which has no public split)
+and the argmax of the ceiled score wins, ties to the first layer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from scoring.benchmarks.base import Benchmark, Progress
+from scoring.benchmarks.neural import NeuralPredictivityBenchmark
+from scoring.benchmarks.registry import load_benchmark
+from scoring.score import Score
+
+SELECTION_BENCHMARKS = {
+    "MajajHong2015.V4-pls": "MajajHong2015public.V4-pls",
+    "MajajHong2015.IT-pls": "MajajHong2015public.IT-pls",
+}
+
+
+@dataclass(frozen=True)
+class LayerChoice:
+    """The chosen layer for a region and the selection score of every candidate."""
+
+    region: str
+    layer: str
+    scores: Mapping[str, float]
+
+
+def score_model(
+    model_name: str,
+    benchmark_id: str,
+    weights: str | Path | None = None,
+    device: str = "cpu",
+    data_dir: Path | None = None,
+    progress: Progress | None = None,
+    **params: Any,
+) -> Score:
+    """Score registered ``model_name`` (with ``weights``) on ``benchmark_id``; raises
+    ``DataNotInstalled`` before building anything when the benchmark's data are missing."""
+    benchmark = load_benchmark(benchmark_id, data_dir=data_dir, **params)
+    benchmark.require_data()
+    from scoring.brain_model import load_brain_model
+    from scoring.models import model_info
+
+    region_layers = dict(model_info(model_name).region_layers)
+    choice = None
+    if isinstance(benchmark, NeuralPredictivityBenchmark) and benchmark.region not in region_layers:
+        selector = _selection_benchmark(benchmark, data_dir, params)
+        choice = select_layer(model_name, benchmark.region, selector, weights, device)
+        region_layers[benchmark.region] = choice.layer
+    brain_model = load_brain_model(
+        model_name, weights=weights, device=device, region_layers=region_layers
+    )
+    score = benchmark(brain_model, progress=progress)
+    return _with_selection(score, choice, model_name)
+
+
+def select_layer(
+    model_name: str,
+    region: str,
+    selector: NeuralPredictivityBenchmark,
+    weights: str | Path | None = None,
+    device: str = "cpu",
+) -> LayerChoice:
+    """Argmax over the model's candidate layers of the ceiled selection score (ties: first)."""
+    from scoring.brain_model import load_brain_model
+    from scoring.models import model_info
+
+    scores: dict[str, float] = {}
+    for layer in model_info(model_name).candidate_layers:
+        candidate = load_brain_model(
+            model_name, weights=weights, device=device, region_layers={region: layer}
+        )
+        scores[layer] = selector(candidate).center
+    best = max(scores, key=lambda layer: scores[layer])
+    return LayerChoice(region, best, scores)
+
+
+def _selection_benchmark(
+    benchmark: NeuralPredictivityBenchmark, data_dir: Path | None, params: dict[str, Any]
+) -> NeuralPredictivityBenchmark:
+    identifier = SELECTION_BENCHMARKS.get(benchmark.identifier)
+    if identifier is None:
+        return benchmark
+    selector = load_benchmark(identifier, data_dir=data_dir, **params)
+    assert isinstance(selector, NeuralPredictivityBenchmark)
+    selector.require_data()
+    return selector
+
+
+def _with_selection(score: Score, choice: LayerChoice | None, model_name: str) -> Score:
+    details = {**score.details, "model": model_name}
+    if choice is not None:
+        details["layer_selection"] = {"region": choice.region, "scores": dict(choice.scores)}
+    return Score(
+        raw=score.raw,
+        error=score.error,
+        ceiling=score.ceiling,
+        ceiling_error=score.ceiling_error,
+        ceiled=score.ceiled,
+        details=details,
+    )
+
+
+def summary(score: Score) -> dict[str, Any]:
+    """The JSON ``ventral score`` prints: the headline values and the layer used."""
+    return {
+        "raw": score.raw,
+        "ceiling": score.ceiling,
+        "ceiled": score.ceiled,
+        "error": score.error,
+        "layer": score.details.get("layer"),
+        "details": score.to_json()["details"],
+    }
+
+
+def benchmark_status(benchmark: Benchmark) -> str:
+    return "installed" if benchmark.data_installed() else "data not installed"
