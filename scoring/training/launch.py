@@ -124,7 +124,7 @@ def _exit_with_parent(parent_pid: int) -> None:
     Linux delivers SIGKILL on the parent's death (prctl PR_SET_PDEATHSIG); elsewhere a thread
     polls the parent pid.
     """
-    _request_parent_death_signal()
+    request_parent_death_signal()
 
     def watch() -> None:
         while os.getppid() == parent_pid:
@@ -134,7 +134,7 @@ def _exit_with_parent(parent_pid: int) -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
-def _request_parent_death_signal() -> None:
+def request_parent_death_signal() -> None:
     if not sys.platform.startswith("linux"):
         return
     libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)

@@ -7,6 +7,7 @@ alone writes checkpoints, the final weights and progress reports.
 from __future__ import annotations
 
 import random
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler, Subset
 
 from scoring.training.checkpoints import (
     TrainingState,
+    checkpoint_root,
     latest_checkpoint,
     load_checkpoint,
     save_checkpoint,
@@ -152,14 +154,20 @@ def _start(job: TrainingJob, rank: Rank, emit: Emit | None) -> Session:
         momentum=profile.momentum,
         weight_decay=profile.weight_decay,
     )
-    state = _resume(job, model, optimizer)
+    state = _resume(job, rank, model, optimizer)
     counter = StepCounter(state.global_step, job.max_steps)
     wrapped = _wrap(model, device, rank)
     return Session(job, rank, model, wrapped, optimizer, loaders, state, counter, emit)
 
 
-def _resume(job: TrainingJob, model: nn.Module, optimizer: torch.optim.Optimizer) -> TrainingState:
-    checkpoint = latest_checkpoint(job.out_dir) if job.resume else None
+def _resume(
+    job: TrainingJob, rank: Rank, model: nn.Module, optimizer: torch.optim.Optimizer
+) -> TrainingState:
+    if not job.resume:
+        if rank.is_main:  # an older run's later epochs must not win a future resume
+            shutil.rmtree(checkpoint_root(job.out_dir), ignore_errors=True)
+        return TrainingState()
+    checkpoint = latest_checkpoint(job.out_dir)
     if checkpoint is None:
         return TrainingState()
     return load_checkpoint(checkpoint, model, optimizer)

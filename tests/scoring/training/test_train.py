@@ -115,7 +115,8 @@ def test_an_interrupted_and_resumed_run_equals_an_uninterrupted_one(
 def test_resume_false_starts_over(
     cifar_subset: Path, tiny_net: Callable[[], nn.Module], tmp_path: Path
 ):
+    train(tiny_net(), cifar_subset, replace(QUICK, epochs=2, batch_size=100), tmp_path)
     profile = replace(QUICK, epochs=1, batch_size=100)
-    train(tiny_net(), cifar_subset, profile, tmp_path)
     fresh_start = train(tiny_net(), cifar_subset, profile, tmp_path, resume=False)
     assert (fresh_start.resumed_from_epoch, fresh_start.global_step) == (0, 3)
+    assert latest_checkpoint(tmp_path).name == "epoch-0001"
