@@ -1,0 +1,184 @@
+"""Activation extraction (scoring spec §2.3): batches of preprocessed images through a model,
+forward hooks on named modules, copies of their outputs, flattened into xarray DataArrays.
+
+For recurrent models every firing of a hooked module is one time step: ``IT.output-t0``,
+``IT.output-t1``... Feed-forward models keep the plain name (the last firing, as Brain-Score).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+import xarray as xr
+from torch import nn
+
+from scoring.activations.preprocess import Preprocessing, load_batch
+from scoring.data.stimuli import StimulusSet
+
+LOGITS = "logits"
+BatchHook = Callable[[dict[str, np.ndarray]], dict[str, np.ndarray]]
+
+
+def last_leaf_name(model: nn.Module) -> str:
+    leaves = [name for name, module in model.named_modules() if not list(module.children())]
+    return leaves[-1]
+
+
+def time_step_name(layer: str, step: int) -> str:
+    return f"{layer}-t{step}"
+
+
+def padded_batches(ids: Sequence[str], batch_size: int) -> Iterator[tuple[list[str], int]]:
+    """Batches of ids; the last one padded by repeating its last id. Yields (ids, n_real).
+
+    A set smaller than one batch runs as one unpadded batch of its own size (in eval mode the
+    outputs do not depend on the batch composition; padding 3 images to 64 only costs time).
+    """
+    batch_size = min(batch_size, len(ids))
+    for start in range(0, len(ids), batch_size):
+        chunk = list(ids[start : start + batch_size])
+        real = len(chunk)
+        yield chunk + [chunk[-1]] * (batch_size - real), real
+
+
+class _Recorder:
+    """Forward hooks that keep a copy of every firing of the requested modules."""
+
+    def __init__(self, model: nn.Module, layers: Sequence[str]):
+        self.firings: dict[str, list[torch.Tensor]] = {layer: [] for layer in layers}
+        self.shapes: dict[str, tuple[int, ...]] = {}
+        self._handles = [
+            model.get_submodule(self._module_name(model, layer)).register_forward_hook(
+                self._hook(layer)
+            )
+            for layer in layers
+        ]
+
+    @staticmethod
+    def _module_name(model: nn.Module, layer: str) -> str:
+        return last_leaf_name(model) if layer == LOGITS else layer
+
+    def _hook(self, layer: str) -> Callable[..., None]:
+        def keep(_module: nn.Module, _inputs: object, output: torch.Tensor) -> None:
+            # A copy: later in-place operations (ReLU(inplace=True)) must not change it.
+            self.firings[layer].append(output.detach().to("cpu", torch.float32, copy=True))
+
+        return keep
+
+    def take(self, temporal: bool, n_real: int) -> dict[str, np.ndarray]:
+        batch: dict[str, np.ndarray] = {}
+        for layer, outputs in self.firings.items():
+            if not outputs:
+                raise RuntimeError(f"layer {layer!r} did not fire during the forward pass")
+            steps = enumerate(outputs) if temporal else [(None, outputs[-1])]
+            for step, output in steps:
+                name = layer if step is None else time_step_name(layer, step)
+                batch[name] = output[:n_real].numpy().reshape(n_real, -1)
+                self.shapes[name] = tuple(output.shape[1:])
+            outputs.clear()
+        return batch
+
+    def close(self) -> None:
+        for handle in self._handles:
+            handle.remove()
+
+
+@dataclass
+class Extractor:
+    """Runs ``model`` over stimuli and returns per-layer (time-step) activations."""
+
+    model: nn.Module
+    identifier: str
+    preprocessing: Preprocessing = field(default_factory=Preprocessing)
+    temporal: bool = False
+    batch_size: int = 64
+    device: str = "cpu"
+    autocast: bool = False
+    batch_hooks: list[BatchHook] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.model = self.model.to(self.device).eval()
+
+    def raw(
+        self, stimuli: StimulusSet, layers: Sequence[str]
+    ) -> tuple[dict[str, np.ndarray], dict[str, tuple[int, ...]]]:
+        """(layer -> (n_images, n_features) array, layer -> per-image output shape)."""
+        recorder = _Recorder(self.model, layers)
+        chunks: dict[str, list[np.ndarray]] = {}
+        try:
+            for ids, n_real in padded_batches(stimuli.stimulus_ids, self.batch_size):
+                batch = self._run(recorder, [stimuli.path(i) for i in ids], n_real)
+                for name, array in batch.items():
+                    chunks.setdefault(name, []).append(array)
+        finally:
+            recorder.close()
+        return {name: np.concatenate(parts) for name, parts in chunks.items()}, recorder.shapes
+
+    def _run(self, recorder: _Recorder, paths: list[Path], n_real: int) -> dict[str, np.ndarray]:
+        images = load_batch(paths, self.preprocessing).to(self.device)
+        with torch.no_grad(), self._autocast():
+            self.model(images)
+        batch = recorder.take(self.temporal, n_real)
+        for hook in self.batch_hooks:
+            batch = hook(batch)
+        return batch
+
+    def _autocast(self) -> contextlib.AbstractContextManager[object]:
+        if not self.autocast:
+            return contextlib.nullcontext()
+        device_type = torch.device(self.device).type
+        dtype = torch.bfloat16 if device_type == "cpu" else torch.float16
+        return torch.autocast(device_type=device_type, dtype=dtype)
+
+    def __call__(self, stimuli: StimulusSet, layers: Sequence[str]) -> dict[str, xr.DataArray]:
+        arrays, shapes = self.raw(stimuli, layers)
+        return {
+            name: to_assembly(
+                array, shapes.get(name, (array.shape[1],)), stimuli, self.identifier, name
+            )
+            for name, array in arrays.items()
+        }
+
+
+def unit_coords(shape: tuple[int, ...], n_features: int) -> dict[str, np.ndarray]:
+    """channel / channel_x (H index) / channel_y (W index) of C-order flattened units."""
+    nums = np.arange(n_features)
+    if len(shape) == 3 and int(np.prod(shape)) == n_features:
+        _, height, width = shape
+        return {"channel": nums // (height * width), "channel_x": (nums // width) % height,
+                "channel_y": nums % width, "neuroid_num": nums}  # fmt: skip
+    zeros = np.zeros(n_features, dtype=int)  # no spatial layout (vectors, PCA components)
+    return {"channel": nums, "channel_x": zeros, "channel_y": zeros, "neuroid_num": nums}
+
+
+def presentation_coords(stimuli: StimulusSet) -> dict[str, tuple[str, np.ndarray]]:
+    metadata = stimuli.metadata.reset_index(drop=True)
+    coords = {column: ("presentation", metadata[column].to_numpy()) for column in metadata.columns}
+    coords["stimulus_id"] = ("presentation", np.asarray(stimuli.stimulus_ids, dtype=object))
+    return coords
+
+
+def to_assembly(
+    array: np.ndarray,
+    shape: tuple[int, ...],
+    stimuli: StimulusSet,
+    model_id: str,
+    layer: str,
+    id_layer: str | None = None,
+) -> xr.DataArray:
+    """A presentation x neuroid DataArray; ``neuroid_id = f"{model}.{id_layer or layer}.{num}"``."""
+    units = unit_coords(shape, array.shape[1])
+    prefix = f"{model_id}.{id_layer or layer}."
+    coords: dict[str, object] = {name: ("neuroid", values) for name, values in units.items()}
+    coords["neuroid_id"] = (
+        "neuroid",
+        np.array([f"{prefix}{n}" for n in units["neuroid_num"]], dtype=object),
+    )
+    coords["layer"] = ("neuroid", np.full(array.shape[1], layer, dtype=object))
+    coords.update(presentation_coords(stimuli))
+    return xr.DataArray(array, dims=("presentation", "neuroid"), coords=coords)

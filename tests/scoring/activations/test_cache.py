@@ -1,0 +1,79 @@
+"""The activations cache: a hit returns identical arrays; region, time bins, weights and PCA
+settings are all part of the key (V4 and IT never collide)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from scoring.activations.cache import ActivationsCache, CacheKey
+from scoring.brain_model import BrainModel, load_brain_model
+from scoring.data.stimuli import StimulusSet
+
+
+def _cached_model(cache_dir: Path) -> BrainModel:
+    return load_brain_model("cornet_z", cache_dir=cache_dir)
+
+
+def _forbid_extraction(model: BrainModel, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("extraction ran although the cache should have answered")
+
+    monkeypatch.setattr(model.extractor, "raw", refuse)
+
+
+def test_cache_hit_returns_identical_arrays(
+    stimuli: StimulusSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = _cached_model(tmp_path)
+    model.start_recording("IT", [(70, 170)])
+    first = model.look_at(stimuli)
+    _forbid_extraction(model, monkeypatch)
+    second = model.look_at(stimuli)
+    assert np.array_equal(first.values, second.values)
+    for name in ("neuroid_id", "stimulus_id", "image_label", "test_index", "time_bin_start"):
+        assert list(first[name].values) == list(second[name].values)
+    assert second["test_index"].dtype.kind == "i"
+    reordered = stimuli.subset(stimuli.stimulus_ids[::-1], identifier=stimuli.identifier)
+    third = model.look_at(reordered)
+    assert list(third["stimulus_id"].values) == reordered.stimulus_ids
+    assert np.array_equal(third.values, first.values[::-1])
+
+
+def test_v4_and_it_never_collide(stimuli: StimulusSet, tmp_path: Path) -> None:
+    model = _cached_model(tmp_path)
+    model.start_recording("V4", [(70, 170)])
+    v4 = model.look_at(stimuli)
+    model.start_recording("IT", [(70, 170)])
+    it = model.look_at(stimuli)
+    assert v4.shape != it.shape and set(it["region"].values) == {"IT"}
+    assert len(list(tmp_path.rglob("*.nc"))) == 2
+
+
+def test_every_key_field_changes_the_digest() -> None:
+    base = CacheKey("cornet_s", "abc", {"input_size": 224}, "hvm", "sha", "IT.output", "IT",
+                    ((70, 170),))  # fmt: skip
+    variants = [
+        replace(base, time_bins=((70, 80),)),
+        replace(base, weights_sha256="abd"),
+        replace(base, layer="V4.output", region="V4"),
+        replace(base, region="V4"),
+        replace(base, stimulus_sha1="sha2"),
+        replace(base, preprocessing={"input_size": 256}),
+        replace(base, pca={"n_components": 1000}),
+    ]
+    assert len({key.digest() for key in [base, *variants]}) == len(variants) + 1
+
+
+def test_different_time_bins_are_stored_apart(tmp_path: Path) -> None:
+    cache = ActivationsCache(tmp_path)
+    key = CacheKey("m", "w", {}, "s", "h", "IT.output", "IT", ((70, 170),))
+    other = CacheKey("m", "w", {}, "s", "h", "IT.output", "IT", ((70, 80),))
+    cache.store(key, xr.DataArray(np.ones((2, 3)), dims=("presentation", "neuroid")))
+    assert cache.load(other) is None
+    loaded = cache.load(key)
+    assert loaded is not None and np.array_equal(loaded.values, np.ones((2, 3)))

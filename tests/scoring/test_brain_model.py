@@ -1,0 +1,124 @@
+"""BrainModel (§2.1): recordings with time bins, behavioral tasks, PCA, placement, caching."""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from scoring.brain_model import extract_activations, fit_layer_pca, load_brain_model
+from scoring.data.stimuli import StimulusSet
+
+CIFAR_CLASSES = ["airplane", "automobile", "bird", "cat", "deer",
+                 "dog", "frog", "horse", "ship", "truck"]  # fmt: skip
+
+
+def cifar_stimuli(shared_data: Path, folder: Path, count: int, start: int = 0) -> StimulusSet:
+    rows = list(csv.DictReader((shared_data / "cifar10" / "test_order.csv").open()))
+    rows = rows[start : start + count]
+    paths = {}
+    with zipfile.ZipFile(shared_data / "cifar10" / "cifar10_test_jpeg.zip") as archive:
+        for row in rows:
+            paths[f"cifar{row['test_index']}"] = folder / f"cifar{row['test_index']}.jpg"
+            paths[f"cifar{row['test_index']}"].write_bytes(archive.read(row["filename"]))
+    labels = [row["class_name"] for row in rows]
+    metadata = pd.DataFrame({"stimulus_id": list(paths), "image_label": labels})
+    return StimulusSet(f"cifar10-test-{start}-{count}", metadata, paths)
+
+
+@pytest.fixture
+def few(shared_data: Path, tmp_path: Path) -> StimulusSet:
+    return cifar_stimuli(shared_data, tmp_path, 3)
+
+
+def test_it_recording_uses_the_mapped_time_steps(few: StimulusSet) -> None:
+    few = few.subset(few.stimulus_ids[:2])
+    model = load_brain_model("cornet_s")
+    bins = [(70, 170), (150, 160), (160, 170)]
+    model.start_recording("IT", bins)
+    recording = model.look_at(few)
+    assert recording.dims == ("presentation", "neuroid", "time_bin")
+    assert recording.shape == (2, 512 * 7 * 7, 3)
+    assert list(recording["time_bin_start"].values) == [70, 150, 160]
+    assert str(recording["neuroid_id"].values[5]) == "cornet_s.IT.5"
+    assert set(recording["region"].values) == {"IT"}
+    steps = extract_activations(model, few, ["IT.output"])
+    assert np.array_equal(recording.values[..., 0], steps["IT.output-t0"].values)
+    assert np.array_equal(recording.values[..., 1], steps["IT.output-t0"].values)
+    assert np.array_equal(recording.values[..., 2], steps["IT.output-t1"].values)
+
+
+def test_probabilities_task_fits_a_readout_and_orders_choices_by_first_appearance(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    fitting = cifar_stimuli(shared_data, tmp_path, 200)
+    test = cifar_stimuli(shared_data, tmp_path, 100, start=200)
+    model = load_brain_model("resnet20_cifar10")
+    model.start_task("probabilities", fitting)
+    probabilities = model.look_at(test)
+    assert probabilities.dims == ("presentation", "choice")
+    assert list(probabilities["choice"].values) == list(
+        dict.fromkeys(fitting.metadata["image_label"])
+    )
+    assert np.allclose(probabilities.sum("choice"), 1.0)
+    predicted = probabilities["choice"].values[probabilities.values.argmax(1)]
+    assert (predicted == test.metadata["image_label"].to_numpy()).mean() > 0.5
+
+
+def test_label_task_uses_the_models_own_head(shared_data: Path, tmp_path: Path) -> None:
+    test = cifar_stimuli(shared_data, tmp_path, 60)
+    model = load_brain_model("resnet20_cifar10")
+    model.start_task("label", CIFAR_CLASSES)
+    labels = model.look_at(test)
+    assert labels.dims == ("presentation",)
+    assert (labels.values == test.metadata["image_label"].to_numpy()).mean() > 0.6
+
+
+def test_pca_is_fitted_on_designated_images_and_renames_the_model(
+    shared_data: Path, tmp_path: Path
+) -> None:
+    fit = cifar_stimuli(shared_data, tmp_path, 6, start=100)
+    model = load_brain_model(
+        "resnet20_cifar10", region_layers={"IT": "layer3"}, pca=4, pca_stimuli=fit
+    )
+    assert model.identifier == "resnet20_cifar10-pca_4"
+    model.start_recording("IT", [(70, 170)])
+    recording = model.look_at(cifar_stimuli(shared_data, tmp_path, 3))
+    assert recording.shape == (3, 4, 1)
+
+
+def test_pca_without_designated_images_is_refused() -> None:
+    with pytest.raises(ValueError, match="pca_stimuli"):
+        load_brain_model("cornet_z", pca=10)
+
+
+def test_feed_forward_model_repeats_its_response_over_bins(few: StimulusSet) -> None:
+    model = load_brain_model("cornet_z")
+    model.start_recording("V4", [(70, 170), (170, 270)])
+    recording = model.look_at(few)
+    assert np.array_equal(recording.values[..., 0], recording.values[..., 1])
+
+
+def test_recording_a_region_without_a_layer_is_refused() -> None:
+    model = load_brain_model("resnet20_cifar10")
+    with pytest.raises(ValueError, match="no layer for region"):
+        model.start_recording("IT", [(70, 170)])
+    assert model.visual_degrees() == 8.0
+
+
+def test_layer_selection_helpers_share_one_model(shared_data: Path, tmp_path: Path) -> None:
+    fit = cifar_stimuli(shared_data, tmp_path, 5, start=50)
+    test = cifar_stimuli(shared_data, tmp_path, 3)
+    model = load_brain_model("resnet20_cifar10")
+    pca = fit_layer_pca(model, fit, ["layer2", "avgpool"], pca=4)
+    features = extract_activations(model, test, ["layer2", "avgpool"], pca=pca)
+    assert {name: array.shape for name, array in features.items()} == {
+        "layer2": (3, 4), "avgpool": (3, 4)
+    }  # fmt: skip
+    with pytest.raises(KeyError, match="no PCA fitted for layer 'layer3'"):
+        extract_activations(model, test, ["layer3"], pca=pca)
+    assert model.extractor.batch_hooks == []
