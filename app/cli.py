@@ -20,9 +20,11 @@ from app.core import migrations
 from app.core.config import Settings, get_settings
 from app.core.db import create_session_factory, unit_of_work
 from app.core.models import Job
+from app.first_run.service import kick_off
 from app.jobs import service as jobs
 from app.jobs.dispatch import JobDispatcher
 from app.library_commands import register_library_commands
+from app.reference_models import seeder as _reference_seeder  # noqa: F401  registers its seeder
 from app.seed import run_seeders
 from app.users import service as users
 from worker.config import DEFAULT_QUEUE, GPU_QUEUE, make_celery
@@ -157,6 +159,17 @@ def prepare(settings: Settings) -> None:
     ensure_local_dirs(settings)
     migrations.upgrade(settings.database_url)
     seed_database(settings)
+    start_first_run(settings)
+
+
+def start_first_run(settings: Settings) -> None:
+    """On a fresh installation, queue the reference models' scoring and training."""
+    with session_scope(settings) as session:
+        plan = kick_off(session, settings)
+    if plan is not None:
+        typer.echo(
+            f"First run: scoring {list(plan['score_jobs'])}, training {list(plan['train_jobs'])}"
+        )
 
 
 def seed_database(settings: Settings) -> None:
