@@ -276,6 +276,7 @@ def create_training_job(
     nproc: int = 1,
     max_steps: int | None = None,
     parametrization: str = "leaderboard",
+    benchmarks: list[str] | None = None,
     owner_id: int | None = None,
 ) -> Job:
     """A ``train`` job on the gpu queue; when it finishes, the model is re-scored."""
@@ -293,6 +294,7 @@ def create_training_job(
         "nproc": nproc,
         "max_steps": max_steps,
         "parametrization": parametrization,
+        "benchmarks": benchmarks,
     }
     return create_job(
         session, "train", payload, queue=TRAIN_QUEUE, owner_id=owner_id, model_id=model.id
@@ -300,7 +302,11 @@ def create_training_job(
 
 
 def attach_trained_weights(
-    session: Session, model_id: int, result: dict[str, Any], parametrization: str
+    session: Session,
+    model_id: int,
+    result: dict[str, Any],
+    parametrization: str = "leaderboard",
+    benchmarks: list[str] | None = None,
 ) -> ScoringRun:
     """The finished weights become the model's artifact; then the model is scored again."""
     model = repository.lock_model(session, model_id)
@@ -316,7 +322,7 @@ def attach_trained_weights(
     )
     model.weights_artifact_id = artifact.id
     model.model_metadata = {**model.model_metadata, "weights": _weights_metadata(result)}
-    return create_score_jobs(session, model, parametrization=parametrization)
+    return create_score_jobs(session, model, benchmarks, parametrization)
 
 
 def _weights_metadata(result: dict[str, Any]) -> dict[str, Any]:

@@ -4,9 +4,9 @@ artifact and score the model again.
 Payload (built by ``app.runs.service.create_training_job``): ``model``, ``model_id``,
 ``architecture``, ``profile``, ``dataset`` (an ImageFolder tree or the CIFAR-10 zip folder;
 ``None`` = the configured ``training_data_dir``), ``per_class``, ``nproc``, ``max_steps``,
-``parametrization``, optionally ``epochs`` and ``val_per_class``. Checkpoints live in
-``storage/<model>/training/``; a job delivered again after its worker died resumes after the
-last finished epoch.
+``parametrization``, ``benchmarks`` (of the re-score; None = all), optionally ``epochs`` and
+``val_per_class``. Checkpoints live in ``storage/<model>/training/``; a job delivered again
+after its worker died resumes after the last finished epoch.
 """
 
 from __future__ import annotations
@@ -54,7 +54,11 @@ def _attach(payload: dict[str, Any], result: dict[str, Any], report: JobReporter
 
     with session() as db:
         run = attach_trained_weights(
-            db, int(payload["model_id"]), result, payload.get("parametrization", "leaderboard")
+            db,
+            int(payload["model_id"]),
+            result,
+            payload.get("parametrization") or "leaderboard",
+            payload.get("benchmarks"),
         )
         score_jobs = [job.id for job in run.jobs]
     report.log(f"weights {result['sha256'][:12]} attached; score jobs {score_jobs}")
