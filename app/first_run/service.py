@@ -3,6 +3,7 @@
 The pretrained CIFAR ResNets are scored on the offline suite, and CORnet-Z/RT/S are trained with
 ``cpu-quick`` (then scored by their training jobs). A ``first_run`` job row, written finished and
 never sent, is the marker: its presence means the kick-off happened, and its result lists the jobs.
+``serve`` kicks off only on a fresh installation (no job rows at all).
 """
 
 from __future__ import annotations
@@ -22,6 +23,16 @@ MARKER_KIND = "first_run"
 
 def already_started(session: Session) -> bool:
     return session.scalar(sa.select(sa.func.count()).where(Job.kind == MARKER_KIND)) != 0
+
+
+def is_fresh_install(session: Session) -> bool:
+    """No job has ever been created: nobody has used this installation yet."""
+    return session.scalar(sa.select(sa.func.count()).select_from(Job)) == 0
+
+
+def kick_off_on_fresh_install(session: Session, settings: Settings) -> dict[str, Any] | None:
+    """What ``serve`` calls: an installation already in use never gets a first run."""
+    return kick_off(session, settings) if is_fresh_install(session) else None
 
 
 def kick_off(session: Session, settings: Settings) -> dict[str, Any] | None:

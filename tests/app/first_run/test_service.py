@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
-from app.first_run.service import kick_off
+from app.first_run.service import kick_off, kick_off_on_fresh_install
 from app.reference_models.service import seed_reference_models
 
 
@@ -45,3 +45,13 @@ def test_missing_training_data_is_reported(session: Session, service_settings: S
     plan = kick_off(session, settings)
     assert plan is not None and plan["train_jobs"] == {}
     assert "training data not found" in plan["skipped"]["cornet_s"]
+
+
+def test_an_installation_in_use_gets_no_first_run(
+    session: Session, service_settings: Settings, shared_data: Path
+) -> None:
+    settings = service_settings.model_copy(
+        update={"first_run": True, "training_data_dir": shared_data / "cifar10"}
+    )
+    kick_off(session, settings)
+    assert kick_off_on_fresh_install(session, settings) is None
