@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import lru_cache
@@ -20,31 +20,55 @@ from sqlalchemy.orm import Session
 
 from app.core.db import unit_of_work
 from app.jobs.dispatch import JobDispatcher
+from app.jobs.lifecycle import JobCancelledError, LostOwnershipError
 from app.runs import service
 from worker import runtime
 from worker.config import make_celery
 from worker.handlers import JobFailedError, JobReporter, register_handler
 
+REPLACED = "a newer scoring job replaced this one; its result was not kept"
+
 
 @register_handler("score")
 def run_score(payload: dict[str, Any], report: JobReporter) -> dict[str, Any]:
     job_id = report.job_id
+    target = _claim_row(payload, job_id)
+    try:
+        values = _score(payload, target, report)
+    except (JobCancelledError, LostOwnershipError) as stop:
+        if isinstance(stop, JobCancelledError):
+            _record_failure(payload, job_id, "cancelled before the score was finished")
+        raise
+    except Exception as error:
+        reason = failure_reason(error)
+        report.log(traceback.format_exc())
+        _record_failure(payload, job_id, reason)
+        raise JobFailedError(reason) from None
+    if not _record(payload, lambda db: service.record_score(db, payload, job_id, values)):
+        raise JobFailedError(REPLACED)
+    return {"benchmark": payload["benchmark"], **_headline(values)}
+
+
+def _claim_row(payload: dict[str, Any], job_id: int) -> service.ScoreTarget:
     with session() as db:
         target = service.score_target(db, int(payload["model_id"]))
         owned = service.mark_score_running(db, payload, job_id)
     if not owned:
-        raise JobFailedError("a newer scoring job replaced this one; its result was not kept")
-    try:
-        values = _score(payload, target, report)
-    except Exception as error:
-        reason = failure_reason(error)
-        report.log(traceback.format_exc())
-        _finish(
-            payload, job_id, lambda db: service.record_score_failure(db, payload, job_id, reason)
-        )
-        raise JobFailedError(reason) from None
-    _finish(payload, job_id, lambda db: service.record_score(db, payload, job_id, values))
-    return {"benchmark": payload["benchmark"], **_headline(values)}
+        raise JobFailedError(REPLACED)
+    return target
+
+
+def _record_failure(payload: dict[str, Any], job_id: int, reason: str) -> None:
+    _record(payload, lambda db: service.record_score_failure(db, payload, job_id, reason))
+
+
+def _record(payload: dict[str, Any], write: Callable[[Session], bool]) -> bool:
+    """Write the row (its own transaction), then try the run's aggregate step."""
+    with session() as db:
+        kept = write(db)
+    with session() as db:
+        service.finish_run_if_complete(db, payload)
+    return kept
 
 
 def _score(
@@ -72,15 +96,6 @@ def _score(
         "error": finite(score.error),
         "details": {**score.to_json().get("details", {}), "params": payload.get("params", {})},
     }
-
-
-def _finish(payload: dict[str, Any], job_id: int, write: Any) -> None:
-    with session() as db:
-        kept = write(db)
-    with session() as db:
-        service.finish_run_if_complete(db, payload)
-    if not kept:
-        raise JobFailedError("a newer scoring job replaced this one; its result was not kept")
 
 
 def _headline(values: dict[str, Any]) -> dict[str, Any]:
