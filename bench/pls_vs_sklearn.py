@@ -2,7 +2,8 @@
 
 IT-sized problem on SYNTHETIC data (for timing only): 2,560 images (64 objects × 40) ×
 25,088 features × 168 sites. X is a rectified low-rank map of a latent plus noise from a
-fixed RNG; Y is a noisy linear map of X. Both pipelines use the same stratified splits.
+fixed RNG; Y is a noisy linear map of X's latent signal (so PLS has something to find).
+Both pipelines use the same stratified splits.
 
     PYTHONPATH=. python bench/pls_vs_sklearn.py [--splits 10] [--sklearn-splits 2]
 """
@@ -29,7 +30,7 @@ def synthetic_problem(seed: int = 0) -> tuple[xr.DataArray, xr.DataArray]:
     features = np.maximum(latent @ mixing, 0)
     features += rng.standard_normal(features.shape, dtype=np.float32)
     readout = rng.standard_normal((N_FEATURES, N_SITES), dtype=np.float32) / np.sqrt(N_FEATURES)
-    sites = features @ readout
+    sites = np.maximum(latent @ mixing, 0) @ readout
     sites += rng.standard_normal(sites.shape, dtype=np.float32) * sites.std()
     ids = np.array([f"img{i:04d}" for i in range(n_images)])
     objects = np.repeat([f"obj{k:02d}" for k in range(N_OBJECTS)], PER_OBJECT)

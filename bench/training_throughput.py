@@ -52,7 +52,6 @@ def build(name: str) -> nn.Module:
     if name == "tiny":
         return tiny_net()
     from scoring.models import create_model
-
     from scoring.training.models import replace_classifier
 
     model = create_model(name)

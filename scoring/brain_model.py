@@ -61,6 +61,7 @@ class BrainModel:
         self.recording: tuple[str, list[TimeBin]] | None = None
         self._readout: tuple[StandardScaler, LogisticRegression, list[str]] | None = None
         self._label_names: list[str] | None = None
+        self.imagenet_synsets: list[str] | None = None
 
     @property
     def identifier(self) -> str:
@@ -89,16 +90,25 @@ class BrainModel:
         elif task == "label":
             self._label_names = self._labels_for(fitting_stimuli)
 
-    def _labels_for(self, fitting_stimuli: object) -> list[str] | None:
-        """'imagenet' -> the model's own head (label = class index as a string)."""
-        if fitting_stimuli in (None, "imagenet"):
-            return None
+    def _labels_for(self, fitting_stimuli: object) -> list[str]:
+        """Names for the model's own head: a list of ``num_classes`` labels, or 'imagenet'
+        (the synsets given as ``imagenet_synsets``, in the standard sorted order)."""
+        if fitting_stimuli == "imagenet":
+            if self.info.num_classes != 1000:
+                raise ValueError(f"{self.identifier} has a {self.info.num_classes}-way head")
+            if self.imagenet_synsets is None:
+                raise ValueError("no ImageNet synset list: pass the 1000 synsets as labels")
+            fitting_stimuli = self.imagenet_synsets
+        if isinstance(fitting_stimuli, str) or fitting_stimuli is None:
+            raise ValueError("the label task needs 'imagenet' or a list of class labels")
         labels = [str(label) for label in fitting_stimuli]  # type: ignore[attr-defined]
         if len(labels) != self.info.num_classes:
             raise ValueError(f"{len(labels)} labels for a {self.info.num_classes}-way head")
         return labels
 
-    def start_recording(self, region: str, time_bins: Sequence[TimeBin] = ((70, 170),)) -> None:
+    def start_recording(self, region: str, time_bins: Sequence[TimeBin] | None = None) -> None:
+        """Record ``region`` in ``time_bins`` (default: the 70-170 ms bin of MajajHong2015)."""
+        time_bins = time_bins or [(70, 170)]
         if region not in self.region_layers:
             raise ValueError(f"{self.identifier} has no layer for region {region!r}")
         self.task = "passive"
@@ -199,7 +209,9 @@ class BrainModel:
     def _labels(self, stimuli: StimulusSet) -> xr.DataArray:
         arrays, _ = self.extractor.raw(stimuli, ["logits"])
         indices = arrays[sorted(arrays)[-1]].argmax(axis=1)
-        names = self._label_names or [str(i) for i in range(self.info.num_classes)]
+        if self._label_names is None:
+            raise RuntimeError("start_task('label', labels) first")
+        names = self._label_names
         labels = np.array([names[i] for i in indices], dtype=object)
         return xr.DataArray(labels, dims=("presentation",), coords=presentation_coords(stimuli))
 
@@ -222,6 +234,7 @@ def load_brain_model(
     pca_stimuli: StimulusSet | None = None,
     batch_size: int = 64,
     autocast: bool = False,
+    imagenet_synsets: Sequence[str] | None = None,
 ) -> BrainModel:
     """Build ``name`` with ``weights`` (else its shipped weights, else random init).
 
@@ -236,6 +249,7 @@ def load_brain_model(
     brain_model = BrainModel(
         model, info, weights_sha256, region_layers, layer_pca, cache, device, batch_size, autocast
     )
+    brain_model.imagenet_synsets = list(imagenet_synsets) if imagenet_synsets else None
     if layer_pca is not None and not layer_pca.components:
         _fit_pca(brain_model, layer_pca)
     return brain_model

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure the servers the tests talk to are reachable on loopback:
 # PostgreSQL (127.0.0.1:5432) and Redis (127.0.0.1:6379), plus Debian's Chromium for
-# browser tests. Uses what runs, starts what is installed but stopped, and installs
+# browser tests and bubblewrap for the upload sandbox. Uses what runs, starts what is installed but stopped, and installs
 # (Debian packages) what is missing. Idempotent; prints one line per component.
 set -euo pipefail
 
@@ -48,6 +48,15 @@ ensure_chromium() {
   echo "chromium: installed"
 }
 
+ensure_bubblewrap() {
+  # The upload sandbox's strong mode (network/pid/user namespaces); without it the sandbox
+  # falls back to rlimits plus an audit hook (docs/security.md).
+  if command -v bwrap >/dev/null; then echo "bubblewrap: present"; return; fi
+  apt_install bubblewrap
+  echo "bubblewrap: installed"
+}
+
 ensure_postgres
 ensure_redis
 ensure_chromium
+ensure_bubblewrap

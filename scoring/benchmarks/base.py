@@ -100,7 +100,8 @@ class BenchmarkInfo:
 class BrainModel(Protocol):
     """The part of the BrainModel interface (spec §2.1) benchmarks call."""
 
-    identifier: str
+    @property
+    def identifier(self) -> str: ...
 
     def visual_degrees(self) -> float: ...
 

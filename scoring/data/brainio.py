@@ -112,6 +112,8 @@ def load_stimulus_set(
     verify_sha1(csv_path, csv_sha1)
     verify_sha1(zip_path, zip_sha1)
     metadata = read_stimulus_csv(csv_path)
+    if not identifier or Path(identifier).name != identifier or identifier in {".", ".."}:
+        raise ValueError(f"stimulus set identifier {identifier!r} must be a plain name")
     directory = Path(cache_dir) / identifier
     if directory.exists():
         shutil.rmtree(directory)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 
 @dataclass(frozen=True)
@@ -37,7 +38,8 @@ def _dominant_direction(cross: np.ndarray, gram: np.ndarray) -> np.ndarray:
     if cross.shape[1] == 1:
         direction = cross[:, 0].copy()
     else:
-        _, vectors = np.linalg.eigh(gram)
+        with threadpool_limits(1):  # threaded LAPACK on a q×q matrix is ~10× slower
+            _, vectors = np.linalg.eigh(gram)
         direction = cross @ vectors[:, -1]
     direction /= np.linalg.norm(direction) + np.finfo(np.float64).eps
     return direction * np.sign(direction[np.argmax(np.abs(direction))])
@@ -83,7 +85,8 @@ def fit_pls(
         gram = _deflated_gram(gram, cross, p, c, t_norm)
         cross -= t_norm * np.outer(p, c)
         scores[:, k], weights[:, k], loadings[:, k], y_loadings[:, k] = t, w, p, c
-    rotations = weights @ np.linalg.pinv(loadings.T @ weights)
+    with threadpool_limits(1):
+        rotations = weights @ np.linalg.pinv(loadings.T @ weights)
     return PLSFit(x_mean, y_mean, rotations @ y_loadings.T, weights, y_loadings, loadings)
 
 

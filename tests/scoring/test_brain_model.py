@@ -55,7 +55,7 @@ def test_it_recording_uses_the_mapped_time_steps(few: StimulusSet) -> None:
 def test_probabilities_task_fits_a_readout_and_orders_choices_by_first_appearance(
     shared_data: Path, tmp_path: Path
 ) -> None:
-    fitting = cifar_stimuli(shared_data, tmp_path, 200)
+    fitting = cifar_stimuli(shared_data, tmp_path, 200)  # C = 1e-3 needs some data
     test = cifar_stimuli(shared_data, tmp_path, 100, start=200)
     model = load_brain_model("resnet20_cifar10")
     model.start_task("probabilities", fitting)
@@ -122,3 +122,16 @@ def test_layer_selection_helpers_share_one_model(shared_data: Path, tmp_path: Pa
     with pytest.raises(KeyError, match="no PCA fitted for layer 'layer3'"):
         extract_activations(model, test, ["layer3"], pca=pca)
     assert model.extractor.batch_hooks == []
+
+
+def test_label_task_refuses_heads_it_cannot_name() -> None:
+    cifar = load_brain_model("resnet20_cifar10")
+    with pytest.raises(ValueError, match="10-way head"):
+        cifar.start_task("label", "imagenet")
+    with pytest.raises(ValueError, match="1000 labels for a 10-way head"):
+        cifar.start_task("label", [str(i) for i in range(1000)])
+    imagenet = load_brain_model("cornet_z")
+    with pytest.raises(ValueError, match="synset"):
+        imagenet.start_task("label", "imagenet")
+    imagenet.imagenet_synsets = [f"n{i:08d}" for i in range(1000)]
+    imagenet.start_task("label", "imagenet")

@@ -105,6 +105,11 @@ def _check_single_image_input(model: ModelProto, manifest: OnnxManifest) -> None
             f"the graph input has shape {tuple(fixed)}; the manifest implies "
             f"(batch, 3, {manifest.input_size}, {manifest.input_size})"
         )
+    if fixed[0] not in (None, 1):
+        raise ManifestError(
+            f"the graph input has a fixed batch of {fixed[0]}; export it with a dynamic batch "
+            "dimension or a batch of 1"
+        )
 
 
 def output_shapes(model: ModelProto) -> dict[str, tuple[int | None, ...]]:

@@ -9,7 +9,11 @@ from pathlib import Path
 import torch
 from safetensors import safe_open
 
-from worker.inspection.errors import NonFiniteWeightsError, StateDictMismatchError
+from worker.inspection.errors import (
+    NonFiniteWeightsError,
+    SafetensorsHeaderError,
+    StateDictMismatchError,
+)
 from worker.inspection.limits import InspectionLimits
 from worker.inspection.safetensors_header import FLOAT_DTYPES, TensorEntry, read_safetensors_header
 
@@ -94,10 +98,20 @@ def _shape_and_dtype_problems(
 
 def check_finite(path: Path, entries: Mapping[str, TensorEntry]) -> None:
     """Load one tensor at a time (the header is already validated) and refuse NaN or Inf."""
-    with safe_open(str(path), framework="pt") as weights:
-        for name, entry in entries.items():
-            if entry.dtype in FLOAT_DTYPES and not _all_finite(weights.get_tensor(name)):
-                raise NonFiniteWeightsError(f"layer {name}: weights contain NaN or infinite values")
+    name = _first_non_finite(path, entries)
+    if name is not None:
+        raise NonFiniteWeightsError(f"layer {name}: weights contain NaN or infinite values")
+
+
+def _first_non_finite(path: Path, entries: Mapping[str, TensorEntry]) -> str | None:
+    try:
+        with safe_open(str(path), framework="pt") as weights:
+            for name, entry in entries.items():
+                if entry.dtype in FLOAT_DTYPES and not _all_finite(weights.get_tensor(name)):
+                    return name
+    except (OSError, RuntimeError, ValueError, TypeError) as error:
+        raise SafetensorsHeaderError(f"the weights cannot be read: {error}") from None
+    return None
 
 
 def _all_finite(tensor: torch.Tensor) -> bool:

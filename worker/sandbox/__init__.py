@@ -23,6 +23,7 @@ from worker.sandbox.spec import (
     OnnxSpec,
     SandboxSpec,
     ScriptSpec,
+    architecture_spec,
     onnx_spec_from_manifest,
 )
 
@@ -44,6 +45,7 @@ __all__ = [
     "SandboxUnavailableError",
     "SandboxViolationError",
     "ScriptSpec",
+    "architecture_spec",
     "bwrap_available",
     "onnx_spec_from_manifest",
     "resolve_mode",

@@ -10,6 +10,7 @@ and ``inputs.npy`` from its job folder, installs the guard, runs the model and w
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
 import json
 import os
@@ -26,6 +27,7 @@ EXIT_NETWORK = 72
 EXIT_FILE_ACCESS = 73
 EXIT_PROCESS = 74
 EXIT_NATIVE_CODE = 75
+EXIT_FILE_SIZE = 76
 ERROR_PREFIX = "SANDBOX-ERROR: "
 ACTIVATIONS_FILE = "activations.safetensors"
 MODEL_OUTPUT = "__output__"
@@ -41,12 +43,34 @@ _PROCESS_EVENTS = frozenset({
     "resource.prlimit", "os.startfile", "sys.addaudithook", "gc.get_objects",
     "gc.get_referrers", "gc.get_referents",
 })  # fmt: skip
+# Native entry points that raise no audit event of their own: removed and never re-imported.
+_UNAUDITED_MODULES = frozenset({"_posixsubprocess"})
 _READ_PATH_EVENTS = frozenset({"os.listdir", "os.scandir", "os.chdir", "glob.glob"})
 _WRITE_PATH_EVENTS = frozenset({
     "os.remove", "os.rmdir", "os.rename", "os.mkdir", "os.symlink", "os.link", "os.chmod",
     "os.chown", "os.truncate", "os.utime", "os.chflags", "os.mkfifo", "os.mknod",
     "shutil.copyfile", "shutil.move", "shutil.rmtree",
 })  # fmt: skip
+
+
+def disarm_unaudited_modules() -> None:
+    """Drop every reference to modules whose calls raise no audit event (``fork_exec``...).
+
+    ``_posixsubprocess.fork_exec`` starts a process without the ``subprocess.Popen`` event, so the
+    guard alone would not see it; with these references gone and re-imports refused, it cannot
+    be reached by name.
+    """
+    unaudited = [sys.modules.pop(name) for name in _UNAUDITED_MODULES if name in sys.modules]
+    targets = {id(module) for module in unaudited} | {
+        id(value)
+        for module in unaudited
+        for value in vars(module).values()
+        if callable(value) and getattr(value, "__module__", None) in _UNAUDITED_MODULES
+    }
+    for module in list(sys.modules.values()):
+        namespace = getattr(module, "__dict__", {})
+        for attribute in [key for key, value in namespace.items() if id(value) in targets]:
+            del namespace[attribute]
 
 
 class SandboxViolation(PermissionError):
@@ -82,6 +106,8 @@ class Guard:
             self._refuse(EXIT_NETWORK, f"the model tried to open a network connection ({event})")
         elif event in _PROCESS_EVENTS:
             self._refuse(EXIT_PROCESS, f"the model tried to start or control a process ({event})")
+        elif event == "import" and args[0] in _UNAUDITED_MODULES:
+            self._refuse(EXIT_PROCESS, f"the model tried to import {args[0]}")
         elif event.startswith("ctypes.") or event == "cffi.dlopen":
             self._refuse(EXIT_NATIVE_CODE, f"the model tried to call native code ({event})")
         elif event == "open":
@@ -135,6 +161,7 @@ def _normalized_inputs(spec: dict[str, Any], job_dir: Path) -> Any:
 
 
 def _prepare_onnx(spec: dict[str, Any], job_dir: Path) -> Callable[[Any], dict[str, Any]]:
+    import numpy as np
     import onnxruntime
 
     def forward(images: Any) -> dict[str, Any]:
@@ -145,7 +172,13 @@ def _prepare_onnx(spec: dict[str, Any], job_dir: Path) -> Callable[[Any], dict[s
             str(job_dir / spec["model_file"]), options, providers=["CPUExecutionProvider"]
         )
         names = list(spec["outputs"].values())
-        values = session.run(names, {session.get_inputs()[0].name: images})
+        graph_input = session.get_inputs()[0]
+        # Graphs exported with a fixed batch of 1 (the exporters' default) get one image at a time.
+        batches = [images[i : i + 1] for i in range(len(images))]
+        if graph_input.shape[0] != 1:
+            batches = [images]
+        runs = [session.run(names, {graph_input.name: batch}) for batch in batches]
+        values = [np.concatenate(parts) for parts in zip(*runs, strict=True)]
         return dict(zip(spec["outputs"], values, strict=True))
 
     return forward
@@ -161,11 +194,20 @@ def _prepare_architecture(spec: dict[str, Any], job_dir: Path) -> Callable[[Any]
 
     def forward(images: Any) -> dict[str, Any]:
         model = factory(spec["arch"], pretrained=False)
-        model.load_state_dict(load_file(str(job_dir / spec["weights_file"])), strict=False)
+        _load_weights(model, load_file(str(job_dir / spec["weights_file"])))
         model.eval()
         return _run_with_hooks(model, torch.from_numpy(images), spec)
 
     return forward
+
+
+def _load_weights(model: Any, weights: dict[str, Any]) -> None:
+    # Strict except for the batch counters that inspection allows to be missing.
+    result = model.load_state_dict(weights, strict=False)
+    missing = [key for key in result.missing_keys if not key.endswith("num_batches_tracked")]
+    if missing or result.unexpected_keys:
+        unexpected = result.unexpected_keys
+        raise KeyError(f"weights do not fit: missing {missing}, unexpected {unexpected}")
 
 
 def _run_with_hooks(model: Any, images: Any, spec: dict[str, Any]) -> dict[str, Any]:
@@ -174,7 +216,7 @@ def _run_with_hooks(model: Any, images: Any, spec: dict[str, Any]) -> dict[str, 
     calls: dict[str, list[Any]] = {key: [] for key in spec["outputs"]}
     for key, layer in spec["outputs"].items():
         if layer != MODEL_OUTPUT:
-            model.get_submodule(layer).register_forward_hook(
+            _layer(model, layer, spec["arch"]).register_forward_hook(
                 lambda _m, _i, out, key=key: calls[key].append(out.detach())
             )
     with torch.no_grad():
@@ -182,9 +224,25 @@ def _run_with_hooks(model: Any, images: Any, spec: dict[str, Any]) -> dict[str, 
     results = {}
     for key, layer in spec["outputs"].items():
         values = [output] if layer == MODEL_OUTPUT else calls[key]
-        stacked = torch.stack(values, dim=1) if spec.get("time_steps", 1) > 1 else values[-1]
-        results[key] = stacked.float().numpy()
+        steps = spec["time_steps"].get(key, 1)
+        results[key] = _over_time(values, steps, layer).float().numpy()
     return results
+
+
+def _over_time(values: list[Any], steps: int, layer: str) -> Any:
+    """One call per time step for recurrent layers; a feed-forward layer keeps its last call."""
+    import torch
+
+    if not values or (steps > 1 and len(values) != steps):
+        raise RuntimeError(f"layer {layer} ran {len(values)} times; expected {steps} time steps")
+    return torch.stack(values, dim=1) if steps > 1 else values[-1]
+
+
+def _layer(model: Any, name: str, arch: str) -> Any:
+    try:
+        return model.get_submodule(name)
+    except AttributeError:
+        raise LookupError(f"layer {name} does not exist in {arch}") from None
 
 
 def _prepare_script(spec: dict[str, Any], job_dir: Path) -> Callable[[Any], dict[str, Any]]:
@@ -216,6 +274,8 @@ def _exit_code_for(error: BaseException) -> int:
         return error.exit_code
     if isinstance(error, MemoryError) or "alloc" in str(error).lower():
         return EXIT_MEMORY
+    if isinstance(error, OSError) and error.errno == errno.EFBIG:
+        return EXIT_FILE_SIZE  # Python ignores SIGXFSZ, so RLIMIT_FSIZE surfaces as EFBIG
     return EXIT_MODEL_ERROR
 
 
@@ -250,6 +310,7 @@ def run(argv: list[str]) -> int:
         images = _normalized_inputs(spec, job_dir)
         if not arguments.no_guard:
             guard = Guard(str(job_dir), arguments.read_root + arguments.code)
+            disarm_unaudited_modules()
             sys.addaudithook(guard)
         outputs = forward(images)
         if guard and guard.violations:
@@ -261,4 +322,7 @@ def run(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(run(sys.argv[1:]))
+    exit_code = run(sys.argv[1:])
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(exit_code)  # skips atexit handlers and finalizers the model may have registered

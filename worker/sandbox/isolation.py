@@ -133,10 +133,12 @@ def _system_mounts() -> list[str]:
             mounts += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             mounts += ["--ro-bind", top, top]
+    mounts += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]  # noqa: S108 - fresh, empty
+    # After the tmpfs: an interpreter or virtualenv that lives under /tmp must stay visible.
     for root in _interpreter_roots():
         if not root.startswith("/usr/"):
             mounts += ["--ro-bind", root, root]
-    return [*mounts, "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]  # noqa: S108 - a fresh empty tmpfs
+    return mounts
 
 
 def _bwrap_executable() -> str:

@@ -35,7 +35,11 @@ def read_regular_file(path: Path, max_bytes: int) -> bytes:
 
 
 def read_activations(
-    path: Path, expected: ActivationShapes, batch: int, time_steps: int, max_bytes: int
+    path: Path,
+    expected: ActivationShapes,
+    batch: int,
+    time_steps: Mapping[str, int],
+    max_bytes: int,
 ) -> dict[str, np.ndarray]:
     buffer = read_regular_file(path, max_bytes)
     try:
@@ -48,7 +52,7 @@ def read_activations(
         )
     activations = load_safetensors(buffer)
     for key, array in activations.items():
-        check_activation(key, array, expected[key], batch, time_steps)
+        check_activation(key, array, expected[key], batch, time_steps.get(key, 1))
     return activations
 
 

@@ -160,13 +160,11 @@ def _signal_error(signal_number: int, limits: SandboxLimits) -> SandboxError:
     if signal_number == signal.SIGXCPU:
         return SandboxCpuTimeError(f"CPU time limit of {limits.cpu_seconds} s exceeded")
     if signal_number == signal.SIGXFSZ:
-        return SandboxFileSizeError(
-            f"the model wrote a file larger than the limit of {limits.file_bytes:,} bytes"
-        )
+        return _file_size_error(limits)
     if signal_number == signal.SIGKILL:
         return SandboxMemoryError(
-            f"the process was killed (SIGKILL), most likely for memory; limit "
-            f"{limits.describe_memory()}"
+            f"the process was killed (SIGKILL): memory (limit {limits.describe_memory()}) "
+            f"or the hard CPU limit ({limits.cpu_seconds + 1} s)"
         )
     valid = signal_number in {member.value for member in signal.Signals}
     name = signal.Signals(signal_number).name if valid else f"signal {signal_number}"
@@ -176,7 +174,15 @@ def _signal_error(signal_number: int, limits: SandboxLimits) -> SandboxError:
     )
 
 
+def _file_size_error(limits: SandboxLimits) -> SandboxFileSizeError:
+    return SandboxFileSizeError(
+        f"the model wrote a file larger than the limit of {limits.file_bytes:,} bytes"
+    )
+
+
 def _exit_code_error(return_code: int, message: str, limits: SandboxLimits) -> SandboxError:
+    if return_code == child.EXIT_FILE_SIZE:
+        return _file_size_error(limits)
     if return_code == child.EXIT_MEMORY:
         return SandboxMemoryError(f"memory limit {limits.describe_memory()} exceeded ({message})")
     if return_code in (child.EXIT_NETWORK, child.EXIT_FILE_ACCESS, child.EXIT_PROCESS,

@@ -2,6 +2,7 @@
 
 Each spec names its outputs by key (``V1``, ``IT``, ``behavior``...); ``expected_shapes`` holds the
 shapes the trusted parent requires (``None`` for a free dimension), checked after the child exits.
+``time_steps`` gives recurrent outputs a time axis right after the batch: (images, steps, ...).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ class _SpecBase(BaseModel):
     std: tuple[float, float, float] | None = None
     outputs: dict[str, str] = Field(min_length=1)
     expected_shapes: dict[str, ShapeSpec] = Field(default_factory=dict)
-    time_steps: int = Field(default=1, ge=1)
+    time_steps: dict[str, Annotated[int, Field(ge=1, le=1000)]] = Field(default_factory=dict)
 
 
 class OnnxSpec(_SpecBase):
@@ -76,6 +77,42 @@ def onnx_spec_from_manifest(
         mean=manifest.mean,
         std=manifest.std,
         outputs=outputs,
-        expected_shapes={key: shapes.get(name, ()) for key, name in outputs.items()},
-        time_steps=manifest.time_steps,
+        expected_shapes={key: _any_batch(shapes.get(name, ())) for key, name in outputs.items()},
+        time_steps=_recurrent_regions(manifest),
+    )
+
+
+def _any_batch(shape: ShapeSpec) -> ShapeSpec:
+    # The job decides the number of images; fixed-batch-1 graphs are run one image at a time.
+    return (None, *shape[1:]) if shape else ()
+
+
+def _recurrent_regions(manifest: OnnxManifest) -> dict[str, int]:
+    if manifest.time_steps == 1:
+        return {}
+    return {str(region): manifest.time_steps for region in manifest.region_outputs}
+
+
+def architecture_spec(
+    arch: str, weights_file: str, layers: Mapping[str, str] | None = None
+) -> ArchitectureSpec:
+    """Outputs, normalisation and time steps from the registry's ``model_info(arch)``.
+
+    ``layers`` maps output keys to layer names; by default the model's committed regions, or
+    every candidate layer (keyed by its own name) for a model whose layers are still to be chosen.
+    """
+    from scoring.models import model_info  # the model zoo is only needed for this job type
+
+    info = model_info(arch)
+    if layers is None:
+        layers = info.region_layers or {layer: layer for layer in info.candidate_layers}
+    outputs = {str(key): layer for key, layer in layers.items()}
+    steps = {region: n for region, (_s, _w, n) in (info.time_mapping or {}).items() if n > 1}
+    return ArchitectureSpec(
+        arch=arch,
+        weights_file=weights_file,
+        mean=info.mean,
+        std=info.std,
+        outputs={**outputs, BEHAVIOR_KEY: info.behavioral_readout},
+        time_steps={key: n for key, n in steps.items() if key in outputs},
     )

@@ -80,6 +80,13 @@ def test_zip_path_traversal_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "cache" / "escaped.png").exists()
 
 
+def test_identifier_cannot_escape_the_cache(tmp_path: Path) -> None:
+    csv_path, zip_path = _write_pair(tmp_path, _stimulus_set(tmp_path))
+    with pytest.raises(ValueError, match="plain name"):
+        load_stimulus_set(csv_path, zip_path, "../images", tmp_path / "cache")
+    assert (tmp_path / "images").is_dir()
+
+
 def test_checksum_mismatch_has_clear_error(tmp_path: Path) -> None:
     csv_path, zip_path = _write_pair(tmp_path, _stimulus_set(tmp_path))
     verify_sha1(zip_path, sha1_of(zip_path)[:8])

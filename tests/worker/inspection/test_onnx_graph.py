@@ -20,7 +20,7 @@ from worker.inspection.onnx_graph import inspect_onnx
 def _identity_model(domain: str = "", op_type: str = "Relu") -> onnx.ModelProto:
     images = helper.make_tensor_value_info("images", TensorProto.FLOAT, ["batch", 3, 32, 32])
     outputs = [
-        helper.make_tensor_value_info(name, TensorProto.FLOAT, None)
+        helper.make_tensor_value_info(name, TensorProto.FLOAT, ["batch", 3, 32, 32])
         for name in ("v1", "v2", "v4", "it", "logits")
     ]
     nodes = [helper.make_node(op_type, ["images"], [out.name], domain=domain) for out in outputs]
@@ -111,6 +111,15 @@ def test_manifest_input_size_must_match_graph(onnx_file: Path, manifest: OnnxMan
     wrong = manifest.model_copy(update={"input_size": 224})
     with pytest.raises(ManifestError, match=r"\(batch, 3, 224, 224\)"):
         inspect_onnx(onnx_file, wrong, InspectionLimits())
+
+
+def test_fixed_batch_other_than_one_is_refused(tmp_path: Path, manifest: OnnxManifest) -> None:
+    model = _identity_model()
+    model.graph.input[0].type.tensor_type.shape.dim[0].dim_value = 8
+    path = tmp_path / "batch8.onnx"
+    onnx.save(model, str(path))
+    with pytest.raises(ManifestError, match=r"fixed batch of 8"):
+        inspect_onnx(path, manifest, InspectionLimits())
 
 
 def test_onnx_upload_without_manifest_is_refused(onnx_file: Path) -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from worker.sandbox import (
     SandboxCpuTimeError,
+    SandboxFileSizeError,
     SandboxLimits,
     SandboxMemoryError,
     SandboxModelError,
@@ -266,3 +267,58 @@ def test_a_crashing_model_reports_its_error(job_dir: Path) -> None:
     expected = r"the model failed: ValueError: layer IT\.output: expected 512 channels, got 256"
     with pytest.raises(SandboxModelError, match=expected):
         run_in_sandbox(job_dir, spec, SandboxLimits(mode="plain"))
+
+
+def test_native_calls_through_ctypes_are_refused(job_dir: Path, mode_limits: SandboxLimits) -> None:
+    spec = _script(
+        job_dir,
+        """
+        import ctypes
+        def forward(images):
+            ctypes.CDLL(None).getpid()
+            return {"out": images}
+    """,
+    )
+    with pytest.raises(SandboxViolationError, match=r"tried to call native code \(ctypes\."):
+        run_in_sandbox(job_dir, spec, mode_limits)
+
+
+def test_file_size_limit(job_dir: Path) -> None:
+    spec = _script(
+        job_dir,
+        """
+        def forward(images):
+            with open("filler.bin", "wb") as handle:
+                handle.write(b"x" * 2 * 1024 * 1024)
+    """,
+    )
+    limits = SandboxLimits(wall_seconds=30, file_bytes=1024 * 1024)
+    with pytest.raises(SandboxFileSizeError, match=r"larger than the limit of 1,048,576 bytes"):
+        run_in_sandbox(job_dir, spec, limits)
+
+
+def test_unaudited_process_spawning_is_unreachable(
+    job_dir: Path, mode_limits: SandboxLimits, tmp_path: Path
+) -> None:
+    """``_posixsubprocess.fork_exec`` raises no audit event; the child removes it beforehand."""
+    marker = tmp_path / "spawned-by-fork-exec"
+    spec = _script(
+        job_dir,
+        f"""
+        import os, sys
+        def forward(images):
+            module = sys.modules.get("_posixsubprocess")
+            if module is None:
+                import _posixsubprocess as module
+            read_end, write_end = os.pipe()
+            module.fork_exec(
+                [b"/usr/bin/touch", {str(marker).encode()!r}], [b"/usr/bin/touch"], True,
+                (write_end,), None, None, -1, -1, -1, -1, -1, -1, read_end, write_end,
+                False, False, -1, None, None, None, -1, None, False,
+            )
+            return {{"out": images}}
+    """,
+    )
+    with pytest.raises(SandboxViolationError, match=r"tried to import _posixsubprocess"):
+        run_in_sandbox(job_dir, spec, mode_limits)
+    assert not marker.exists()

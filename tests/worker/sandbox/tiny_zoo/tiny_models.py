@@ -25,6 +25,22 @@ class TinyAreas(nn.Module):
 
 
 def create_model(name: str, pretrained: bool = False) -> nn.Module:
-    if name != "tiny_areas" or pretrained:
+    factories = {"tiny_areas": TinyAreas, "tiny_recurrent": TinyRecurrent}
+    if name not in factories or pretrained:
         raise KeyError(f"unknown model {name!r}")
-    return TinyAreas()
+    return factories[name]()
+
+
+class TinyRecurrent(nn.Module):
+    """An IT area applied three times with shared weights: one hook call per time step."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.V1 = nn.Conv2d(3, 4, 3, stride=4)
+        self.IT = nn.Sequential(nn.Conv2d(4, 4, 3, padding=1), nn.ReLU())
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        state = self.V1(images)
+        for _ in range(3):
+            state = self.IT(state) + state
+        return state.mean(dim=(2, 3))
