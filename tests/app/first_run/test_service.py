@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
+from app.core.models import Job
 from app.first_run.service import kick_off, kick_off_on_fresh_install
 from app.reference_models.service import seed_reference_models
 
@@ -35,6 +36,9 @@ def test_kick_off_happens_once(
     assert set(plan["score_jobs"]) == {"resnet20_cifar10", "resnet56_cifar10"}
     assert all(plan["score_jobs"].values())
     assert set(plan["train_jobs"]) == {"cornet_z", "cornet_rt", "cornet_s"}
+    train_s = session.get(Job, plan["train_jobs"]["cornet_s"])
+    assert train_s is not None and train_s.payload["profile"] == "cpu-quick"
+    assert (train_s.payload["per_class"], train_s.payload["val_per_class"]) == (20, 20)
     assert kick_off(session, settings) is None
 
 
