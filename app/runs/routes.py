@@ -52,7 +52,7 @@ def score(name: str, body: ScoreRequest, session: SessionDep, _: AdminUser) -> S
     try:
         run = service.create_score_jobs(session, model, body.benchmarks, body.parametrization)
     except (KeyError, UnknownParametrizationError) as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(error)) from None
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
     return ScoringRunCreated(
         run_id=run.run_id,
         job_ids=[job.id for job in run.jobs],
@@ -84,7 +84,7 @@ def launch_study(body: StudyRequest, session: SessionDep, admin: AdminUser) -> S
             session, body.name, body.variants, body.profile, body.dataset, admin.id, **training
         )
     except studies.UnknownVariantError as error:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(error)) from None
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
     return StudyCreated(study_id=study.id, members=study.payload["members"])
 
 
