@@ -91,6 +91,8 @@ def upload_resnet20_and_watch(page: Page, site: str) -> None:
     row = page.locator("tr", has_text=name)
     expect(row).to_contain_text("accepted")
     expect(row).to_contain_text("validated")
+    page.goto(f"{site}/models/{name}")
+    expect(page.locator("main")).to_contain_text(name)
 
 
 def test_upload_refusal_is_shown_on_the_form(site: str, tmp_path: Path) -> None:
