@@ -25,6 +25,9 @@ def score_command(
     n_per_class: int | None = typer.Option(
         None, "--n-per-class", help="CIFAR10H-i2n / CIFAR10-top1: stratified subset size"
     ),
+    cache_dir: Path | None = typer.Option(
+        None, "--cache-dir", help="keep activations here and reuse them on the next run"
+    ),
 ) -> None:
     """Score MODEL on BENCHMARK here (no server) and print the score as JSON."""
     params = {"n_per_class": n_per_class} if n_per_class is not None else {}
@@ -35,7 +38,9 @@ def score_command(
             bar.update(round(100 * fraction) - bar.n)
 
         try:
-            score = score_model(model, benchmark, weights, device, data_dir, progress, **params)
+            score = score_model(
+                model, benchmark, weights, device, data_dir, progress, cache_dir=cache_dir, **params
+            )
         except (DataNotInstalled, NotApplicable) as reason:
             bar.close()
             typer.echo(f"error: {reason}", err=True)

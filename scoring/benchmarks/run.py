@@ -40,10 +40,12 @@ def score_model(
     device: str = "cpu",
     data_dir: Path | None = None,
     progress: Progress | None = None,
+    cache_dir: Path | None = None,
     **params: Any,
 ) -> Score:
     """Score registered ``model_name`` (with ``weights``) on ``benchmark_id``; raises
-    ``DataNotInstalled`` before building anything when the benchmark's data are missing."""
+    ``DataNotInstalled`` before building anything when the benchmark's data are missing.
+    ``cache_dir`` keeps activations on disk (keyed by weights, stimuli, layer, region, bins)."""
     benchmark = load_benchmark(benchmark_id, data_dir=data_dir, **params)
     benchmark.require_data()
     from scoring.brain_model import load_brain_model
@@ -53,10 +55,14 @@ def score_model(
     choice = None
     if isinstance(benchmark, NeuralPredictivityBenchmark) and benchmark.region not in region_layers:
         selector = _selection_benchmark(benchmark, data_dir, params)
-        choice = select_layer(model_name, benchmark.region, selector, weights, device)
+        choice = select_layer(model_name, benchmark.region, selector, weights, device, cache_dir)
         region_layers[benchmark.region] = choice.layer
     brain_model = load_brain_model(
-        model_name, weights=weights, device=device, region_layers=region_layers
+        model_name,
+        weights=weights,
+        device=device,
+        region_layers=region_layers,
+        cache_dir=cache_dir,
     )
     score = benchmark(brain_model, progress=progress)
     return _with_selection(score, choice, model_name)
@@ -68,6 +74,7 @@ def select_layer(
     selector: NeuralPredictivityBenchmark,
     weights: str | Path | None = None,
     device: str = "cpu",
+    cache_dir: Path | None = None,
 ) -> LayerChoice:
     """Argmax over the model's candidate layers of the ceiled selection score (ties: first)."""
     from scoring.brain_model import load_brain_model
@@ -76,7 +83,11 @@ def select_layer(
     scores: dict[str, float] = {}
     for layer in model_info(model_name).candidate_layers:
         candidate = load_brain_model(
-            model_name, weights=weights, device=device, region_layers={region: layer}
+            model_name,
+            weights=weights,
+            device=device,
+            region_layers={region: layer},
+            cache_dir=cache_dir,
         )
         scores[layer] = selector(candidate).center
     best = max(scores, key=lambda layer: scores[layer])

@@ -85,6 +85,7 @@ def _score(
             weights=target.weights,
             device=runtime_device(),
             progress=report.progress,
+            cache_dir=storage_dir() / "cache" / "activations",
             **payload.get("params", {}),
         )
     finally:
