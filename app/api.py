@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from app.catalog.routes import api_router as catalogue_api
 from app.jobs.routes import api_router as jobs_api
+from app.leaderboard.routes import api_router as leaderboard_api
+from app.plots.routes import api_router as plots_api
 
 API_PREFIX = "/api/v1"
 
 api_router = APIRouter(prefix=API_PREFIX)
 api_router.include_router(jobs_api)
+api_router.include_router(leaderboard_api)
+api_router.include_router(catalogue_api)
+api_router.include_router(plots_api)

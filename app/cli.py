@@ -23,6 +23,7 @@ from app.core.models import Job
 from app.jobs import service as jobs
 from app.jobs.dispatch import JobDispatcher
 from app.library_commands import register_library_commands
+from app.published import seeder as _published_seeder  # noqa: F401  registers its seeder
 from app.seed import run_seeders
 from app.users import service as users
 from worker.config import DEFAULT_QUEUE, GPU_QUEUE, make_celery

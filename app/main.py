@@ -6,6 +6,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.api import api_router
+from app.catalog.routes import page_router as catalogue_pages
 from app.core.config import Settings, get_settings
 from app.core.db import create_session_factory
 from app.core.errors import install_error_handlers
@@ -15,6 +16,7 @@ from app.health.routes import router as health_router
 from app.jobs.dispatch import JobDispatcher
 from app.jobs.routes import page_router as job_pages
 from app.leaderboard.routes import router as leaderboard_pages
+from app.plots.routes import page_router as plot_pages
 from worker.config import make_celery
 
 
@@ -27,7 +29,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.job_sender = JobDispatcher(app.state.celery, app.state.session_factory)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     install_error_handlers(app)
-    for router in (health_router, api_router, leaderboard_pages, job_pages):
+    for router in (
+        health_router,
+        api_router,
+        leaderboard_pages,
+        plot_pages,
+        catalogue_pages,
+        job_pages,
+    ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

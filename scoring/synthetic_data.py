@@ -130,4 +130,5 @@ def build_synthetic_data(out: Path) -> None:
         if folder.exists():
             shutil.rmtree(folder)
         write_set(stimuli, folder)
-        write_assembly(trials_assembly(stimuli, regions, SEED), folder / f"assy_{ASSEMBLY}.nc")
+        assembly_path = folder / f"assy_{ASSEMBLY.replace('.', '_')}.nc"
+        write_assembly(trials_assembly(stimuli, regions, SEED), assembly_path)

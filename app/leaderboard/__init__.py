@@ -1,1 +1,2 @@
-"""The leaderboard page (issue 7 grows it into the full tree with aggregates and presets)."""
+"""The leaderboard: ranked rows per preset (paper-2019 raw composite, leaderboard ceiled tree),
+aggregated up the benchmark tree in memory from one query, the ``/`` page and its API."""

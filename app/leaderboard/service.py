@@ -1,39 +1,347 @@
-"""Turns score rows into a table: one row per model, one column per benchmark."""
+"""Leaderboard rows from the database: rank, model, aggregate and the benchmark tree's values.
+
+One query loads every score; the tree is aggregated in memory by ``scoring.benchmarks.tree``
+and the result cached per (preset, excluded benchmarks) until the scores version changes.
+Visibility, source and metadata filters, ranking, sorting and paging run per request on the
+cached values, so a private model is only ever seen by its owner and admins.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
-from app.core.models import Score, Source
+from app.catalog.visibility import Viewer
+from app.core.models import ScoreStatus, Source
 from app.leaderboard import repository
+from app.leaderboard.entries import ModelEntry, model_entry
+from scoring.benchmarks.presets import DEFAULT_PRESET, PRESETS, benchmark_tree, get_preset
+from scoring.benchmarks.tree import BenchmarkTree, NodeValue, Preset, aggregate
+
+SortOrder = Literal["asc", "desc"]
+MAX_LIMIT = 5000
+MAX_OFFSET = 1_000_000_000
+
+
+class UnknownPresetError(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"unknown preset {name!r}; known: {', '.join(PRESETS)}")
+
+
+class UnknownColumnError(ValueError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"unknown column {name!r}")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One stored score as the board shows it (``ScoreLike`` for the tree)."""
+
+    raw: float | None
+    ceiled: float | None
+    error: float | None
+    ceiling: float | None
+    status: ScoreStatus
+
+
+@dataclass(frozen=True)
+class Column:
+    identifier: str
+    parent: str | None
+    level: int
+    is_leaf: bool
+
+
+@dataclass(frozen=True)
+class LeaderboardQuery:
+    """Everything that selects a view of the board (all of it lives in the page's URL)."""
+
+    preset: str = DEFAULT_PRESET
+    sources: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    text: str = ""
+    family: str = ""
+    training_data: str = ""
+    min_depth: float | None = None
+    max_depth: float | None = None
+    min_parameters: float | None = None
+    max_parameters: float | None = None
+    sort: str = "rank"
+    order: SortOrder = "asc"
+    offset: int = 0
+    limit: int = 100
 
 
 @dataclass
 class LeaderboardRow:
-    model: str
-    source: Source
-    ceiled: dict[str, float | None] = field(default_factory=dict)
+    rank: int | None
+    model: ModelEntry
+    aggregate: NodeValue
+    values: Mapping[str, NodeValue]
+    cells: Mapping[str, Cell]
 
 
 @dataclass
-class LeaderboardTable:
-    benchmarks: list[str]
+class Leaderboard:
+    preset: Preset
+    columns: list[Column]
     rows: list[LeaderboardRow]
+    total: int
+    query: LeaderboardQuery
+    families: list[str] = field(default_factory=list)
+    origins: list[str] = field(default_factory=list)
+    payloads: dict[int, dict[str, Any]] = field(default_factory=dict)
+    """Cached API payload of each model's row (without its rank), per scores version."""
+    rendered: dict[Any, bytes] = field(default_factory=dict)
+    """Cached renderings of this board (API JSON, the page's board fragment), filled by the
+    routes; nothing viewer- or session-specific goes in here."""
 
 
-def leaderboard(session: Session) -> LeaderboardTable:
-    return build_table(repository.public_finished_scores(session))
+@dataclass(frozen=True)
+class _Snapshot:
+    """Everything read once per scores version: every model's entry and scores, and (filled
+    lazily) aggregated values and API payloads per (preset, excluded benchmarks)."""
+
+    entries: dict[int, ModelEntry]
+    cells: dict[int, dict[str, Cell]]
+    values: dict[tuple[str, tuple[str, ...]], dict[int, dict[str, NodeValue]]]
+    payloads: dict[tuple[str, tuple[str, ...]], dict[int, dict[str, Any]]]
+    boards: OrderedDict[tuple[Any, ...], Leaderboard] = field(default_factory=OrderedDict)
 
 
-def build_table(scores: Sequence[Score]) -> LeaderboardTable:
-    rows: dict[str, LeaderboardRow] = {}
-    for score in scores:
-        row = rows.setdefault(
-            score.model.name, LeaderboardRow(score.model.name, score.model.source)
+_CACHE: OrderedDict[tuple[Any, ...], _Snapshot] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 4
+_BOARDS_PER_SNAPSHOT = 256
+
+
+def leaderboard(session: Session, viewer: Viewer, query: LeaderboardQuery) -> Leaderboard:
+    """The ranked, filtered, sorted and paged board that ``viewer`` may see.
+
+    Cached per scores version, query and the exact set of model ids the viewer may see (read
+    fresh on every request), so two viewers share a board only if they see the same models.
+    """
+    preset = _preset(query.preset)
+    exclude = tuple(sorted(set(query.exclude)))
+    _check_known(exclude, columns(benchmark_tree(), preset))
+    snapshot = _snapshot(session)
+    visible = tuple(repository.visible_model_ids(session, viewer))
+    key = (replace(query, exclude=exclude), visible)
+    with _CACHE_LOCK:
+        cached = snapshot.boards.get(key)
+    if cached is not None:
+        return cached
+    board = _build(snapshot, preset, key[0], visible)
+    with _CACHE_LOCK:
+        snapshot.boards[key] = board
+        while len(snapshot.boards) > _BOARDS_PER_SNAPSHOT:
+            snapshot.boards.popitem(last=False)
+    return board
+
+
+def _build(
+    snapshot: _Snapshot, preset: Preset, query: LeaderboardQuery, visible: tuple[int, ...]
+) -> Leaderboard:
+    tree = benchmark_tree()
+    models = [snapshot.entries[i] for i in visible if i in snapshot.entries]
+    values = _values(snapshot, preset, tree, query.exclude, models)
+    rows = [
+        LeaderboardRow(
+            None,
+            model,
+            values[model.id][preset.headline],
+            values[model.id],
+            snapshot.cells.get(model.id, {}),
         )
-        row.ceiled[score.benchmark.identifier] = score.ceiled
-    benchmarks = sorted({score.benchmark.identifier for score in scores})
-    return LeaderboardTable(benchmarks, sorted(rows.values(), key=lambda row: row.model))
+        for model in models
+        if _source_matches(model, query.sources)
+    ]
+    ranked = _ranked(rows)
+    shown = _sorted([row for row in ranked if _matches(row.model, query)], query, preset, tree)
+    return Leaderboard(
+        preset=preset,
+        columns=columns(tree, preset, query.exclude),
+        rows=shown[query.offset : query.offset + query.limit],
+        total=len(shown),
+        query=query,
+        payloads=snapshot.payloads.setdefault((preset.name, query.exclude), {}),
+        families=sorted({m.family for m in models if m.family}),
+        origins=sorted({m.origin for m in models}),
+    )
+
+
+def columns(tree: BenchmarkTree, preset: Preset, exclude: Iterable[str] = ()) -> list[Column]:
+    """The preset's nodes in reading order: each parent before its children."""
+    skipped = set(exclude)
+    seen: dict[str, Column] = {}
+
+    def visit(node: str, parent: str | None, level: int) -> None:
+        if node in skipped or node in seen:
+            return
+        seen[node] = Column(node, parent, level, tree.is_leaf(node))
+        for child in tree.children.get(node, ()):
+            visit(child, node, level + 1)
+
+    for root in [*preset.roots, *preset.also_shown]:
+        visit(root, None, 0)
+    return list(seen.values())
+
+
+def leaf_identifiers(board: Leaderboard) -> list[str]:
+    return [column.identifier for column in board.columns if column.is_leaf]
+
+
+def _preset(name: str) -> Preset:
+    try:
+        return get_preset(name)
+    except KeyError:
+        raise UnknownPresetError(name) from None
+
+
+def _snapshot(session: Session) -> _Snapshot:
+    # The database's URL too: tests (and tools) may open several databases in one process.
+    version = (str(session.get_bind().engine.url), *repository.scores_version(session))
+    with _CACHE_LOCK:
+        snapshot = _CACHE.get(version)
+        if snapshot is not None:
+            _CACHE.move_to_end(version)
+            return snapshot
+    entries = {row.id: model_entry(row) for row in repository.all_models(session)}
+    snapshot = _Snapshot(entries, _load_cells(session), {}, {})
+    with _CACHE_LOCK:
+        _CACHE[version] = snapshot
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return snapshot
+
+
+def _load_cells(session: Session) -> dict[int, dict[str, Cell]]:
+    cells: dict[int, dict[str, Cell]] = {}
+    for row in repository.all_scores(session):
+        cell = Cell(row.raw, row.ceiled, row.error, row.ceiling, row.status)
+        cells.setdefault(row.model_id, {})[row.identifier] = cell
+    return cells
+
+
+def _check_known(identifiers: Iterable[str], known: list[Column]) -> None:
+    names = {column.identifier for column in known}
+    for identifier in identifiers:
+        if identifier not in names:
+            raise UnknownColumnError(identifier)
+
+
+def _values(
+    snapshot: _Snapshot,
+    preset: Preset,
+    tree: BenchmarkTree,
+    exclude: tuple[str, ...],
+    models: list[ModelEntry],
+) -> dict[int, dict[str, NodeValue]]:
+    """Aggregated node values per model id, computed once per scores version."""
+    cached = snapshot.values.setdefault((preset.name, exclude), {})
+    for model in models:
+        if model.id not in cached:
+            cached[model.id] = aggregate_model(
+                snapshot.cells.get(model.id, {}), model, preset, tree, exclude
+            )
+    return cached
+
+
+def aggregate_model(
+    cells: Mapping[str, Cell],
+    model: ModelEntry,
+    preset: Preset,
+    tree: BenchmarkTree,
+    exclude: Iterable[str] = (),
+) -> dict[str, NodeValue]:
+    """Only finished scores count; a failed or pending one is missing, never zero. The paper's
+    OST = 0 rule applies to a feed-forward model that has some other score under the headline:
+    a model scored only elsewhere gets no composite made of the imputed zero alone."""
+    finished = {k: c for k, c in cells.items() if c.status == ScoreStatus.succeeded}
+    measured = any(
+        leaf in finished
+        for leaf in tree.leaves(preset.headline)
+        if leaf not in preset.zero_for_static
+    )
+    static = not model.recurrent and measured
+    return aggregate(tree, finished, preset, exclude, static_model=static)
+
+
+def _source_matches(model: ModelEntry, sources: tuple[str, ...]) -> bool:
+    """``sources`` holds ``computed``, ``published`` or a published source's key; empty = all."""
+    if not sources or "all" in sources:
+        return True
+    return model.source.value in sources or model.origin in sources
+
+
+def _matches(model: ModelEntry, query: LeaderboardQuery) -> bool:
+    text = query.text.strip().lower()
+    if text and text not in f"{model.name} {model.display_name} {model.family or ''}".lower():
+        return False
+    if query.family and model.family != query.family:
+        return False
+    if (
+        query.training_data
+        and query.training_data.lower() not in (model.training_data or "").lower()
+    ):
+        return False
+    return _within(model.depth, query.min_depth, query.max_depth) and _within(
+        model.parameters, query.min_parameters, query.max_parameters
+    )
+
+
+def _within(value: float | None, low: float | None, high: float | None) -> bool:
+    if low is None and high is None:
+        return True
+    if value is None:
+        return False
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
+def _ranked(rows: list[LeaderboardRow]) -> list[LeaderboardRow]:
+    """Rank 1 = best headline aggregate; rows without one come last, unranked."""
+    scored = sorted(
+        (row for row in rows if row.aggregate.value is not None),
+        key=lambda row: (-(row.aggregate.value or 0.0), row.model.name),
+    )
+    for position, row in enumerate(scored, start=1):
+        row.rank = position
+    unscored = sorted((row for row in rows if row.aggregate.value is None), key=_name_key)
+    return [*scored, *unscored]
+
+
+def _sorted(
+    rows: list[LeaderboardRow], query: LeaderboardQuery, preset: Preset, tree: BenchmarkTree
+) -> list[LeaderboardRow]:
+    if query.sort == "rank":
+        return rows if query.order == "asc" else _reverse_present(rows, lambda r: r.rank)
+    if query.sort == "model":
+        return sorted(rows, key=_name_key, reverse=query.order == "desc")
+    if query.sort not in {c.identifier for c in columns(tree, preset, query.exclude)}:
+        raise UnknownColumnError(query.sort)
+    key = lambda row: row.values[query.sort].value  # noqa: E731
+    present = sorted(
+        (r for r in rows if key(r) is not None),
+        key=lambda r: key(r) or 0.0,
+        reverse=query.order == "desc",
+    )
+    return [*present, *(r for r in rows if key(r) is None)]
+
+
+def _reverse_present(rows: list[LeaderboardRow], key: Any) -> list[LeaderboardRow]:
+    """Descending order on ``key``, rows without a value staying last."""
+    present = [row for row in rows if key(row) is not None]
+    return [*reversed(present), *(row for row in rows if key(row) is None)]
+
+
+def _name_key(row: LeaderboardRow) -> str:
+    return row.model.name.lower()
+
+
+def source_choices() -> list[str]:
+    return ["all", Source.computed.value, Source.published.value]

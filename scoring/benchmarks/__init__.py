@@ -19,9 +19,11 @@ from scoring.benchmarks.registry import (
 from scoring.benchmarks import (  # noqa: F401  isort: skip
     cifar10,
     imagenet,
+    kar2019,
     majajhong2015,
     rajalingham2018,
     synthetic,
+    transfer,
 )
 
 __all__ = [

@@ -28,7 +28,9 @@ class StandInModel:
         probabilities: Mapping[str, np.ndarray] | None = None,
         labels: Mapping[str, str] | None = None,
         identifier: str = "stand-in",
+        features_over_time: Mapping[str, np.ndarray] | None = None,
     ) -> None:
+        self.features_over_time = features_over_time
         self.identifier = identifier
         self.features = features or {}
         self.probabilities = probabilities
@@ -50,8 +52,26 @@ class StandInModel:
     def start_recording(self, region: str, time_bins: list[tuple[int, int]] | None = None) -> None:
         self.recorded.append((region, time_bins))
 
+    def readout_features(self, stimuli: StimulusSet) -> np.ndarray:
+        """Pixels of each image at 8×8, flattened (a pixel baseline)."""
+        return np.stack([_pixels(stimuli.path(sid)) for sid in stimuli.stimulus_ids])
+
     def look_at(self, stimuli: StimulusSet, number_of_trials: int = 1) -> xr.DataArray:
         ids = stimuli.stimulus_ids
+        if self.features_over_time is not None:
+            _region, bins = self.recorded[-1]
+            assert bins is not None
+            values = np.stack([self.features_over_time[sid] for sid in ids])
+            return xr.DataArray(
+                values,
+                dims=("presentation", "neuroid", "time_bin"),
+                coords={
+                    "stimulus_id": ("presentation", np.array(ids)),
+                    "neuroid_id": ("neuroid", [f"unit{i}" for i in range(values.shape[1])]),
+                    "time_bin_start": ("time_bin", [a for a, _ in bins]),
+                    "time_bin_end": ("time_bin", [b for _, b in bins]),
+                },
+            )
         if self.task == "probabilities" and self.probabilities is not None:
             return xr.DataArray(
                 np.stack([self.probabilities[sid] for sid in ids]),
@@ -75,6 +95,11 @@ class StandInModel:
                 "time_bin_end": ("time_bin", [170]),
             },
         )
+
+
+def _pixels(path: Path, size: int = 8) -> np.ndarray:
+    image = Image.open(path).convert("L").resize((size, size), Image.Resampling.BILINEAR)
+    return np.asarray(image, dtype=float).ravel()
 
 
 @pytest.fixture(scope="session")

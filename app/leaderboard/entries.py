@@ -1,0 +1,82 @@
+"""A model as the leaderboard sees it: name, source and the metadata its filters use."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.core.models import Source, Visibility
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    id: int
+    name: str
+    display_name: str
+    source: Source
+    published_source: str | None
+    visibility: Visibility
+    owner_id: int | None
+    family: str | None
+    depth: float | None
+    parameters: float | None
+    training_data: str | None
+    recurrent: bool
+    architecture: str | None = None
+    variant_of: str | None = None
+    extras: Mapping[str, float] = field(default_factory=dict, compare=False)
+
+    @property
+    def origin(self) -> str:
+        """``computed`` or the published source's key (``neurips2019-table``, ...)."""
+        return self.published_source or self.source.value
+
+
+def model_entry(row: Any) -> ModelEntry:
+    metadata: dict[str, Any] = row.model_metadata or {}
+    info = _registry_facts(row.architecture)
+    return ModelEntry(
+        id=row.id,
+        name=row.name,
+        display_name=metadata.get("display_name") or row.name,
+        source=row.source,
+        published_source=metadata.get("published_source"),
+        visibility=row.visibility,
+        owner_id=row.owner_id,
+        family=metadata.get("family") or info.get("family"),
+        depth=_number(metadata.get("depth", info.get("depth"))),
+        parameters=_number(metadata.get("parameter_count")),
+        training_data=metadata.get("training_data"),
+        recurrent=bool(metadata.get("recurrent", info.get("recurrent", False))),
+        architecture=row.architecture,
+        variant_of=metadata.get("variant_of") or info.get("variant_of"),
+        extras=metadata.get("paper_extras") or {},
+    )
+
+
+@functools.cache
+def _registry_facts(architecture: str | None) -> dict[str, Any]:
+    """Family, depth and recurrence from the model registry, for computed models whose rows
+    do not say (imported lazily: the registry pulls in torch)."""
+    if not architecture:
+        return {}
+    from scoring.models import registry
+
+    try:
+        info = registry.model_info(architecture)
+    except KeyError:
+        return {}
+    return {
+        "family": info.family,
+        "depth": info.depth,
+        "recurrent": info.recurrent,
+        "variant_of": info.variant_of,
+    }
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)

@@ -1,0 +1,167 @@
+import sqlalchemy as sa
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.models import Model, Visibility
+from tests.app.board import PRIVATE_MODEL, People, add_scored_model, viewing_as
+
+
+def rows(client: TestClient, **params: object) -> list[dict]:
+    response = client.get("/api/v1/leaderboard", params={"limit": 5000, **params})
+    assert response.status_code == 200, response.text
+    return response.json()["rows"]
+
+
+def by_model(client: TestClient, **params: object) -> dict[str, dict]:
+    return {row["model"]: row for row in rows(client, **params)}
+
+
+def test_paper_preset_ranks_the_table_as_the_paper(board_client: TestClient):
+    ranked = rows(board_client, preset="paper-2019", source="neurips2019-table")
+    assert ranked[0]["model"] == "CORnet-S"
+    assert abs(ranked[0]["aggregate"]["value"] - 0.4705) < 1e-4
+    assert ranked[12]["model"] == "PNASnet_Large"
+    assert ranked[12]["rank"] == 13
+
+
+def test_paper_preset_composite_is_the_raw_mean_with_ost(board_client: TestClient):
+    row = by_model(board_client, source="neurips2019-table")["DenseNet-169"]
+    scores = row["scores"]
+    mean = (
+        sum(
+            scores[b]["raw"]
+            for b in (
+                "MajajHong2015.V4-pls",
+                "MajajHong2015.IT-pls",
+                "Rajalingham2018-i2n",
+                "Kar2019-ost",
+            )
+        )
+        / 4
+    )
+    assert abs(row["aggregate"]["value"] - mean) < 1e-9
+    assert row["aggregate"]["averaged"] == 4
+    assert abs(row["aggregate"]["value"] - 0.41156) < 1e-4
+
+
+def test_leaderboard_preset_uses_ceiled_scores(board_client: TestClient):
+    row = by_model(board_client, preset="leaderboard")["CORnet-S--bs2019"]
+    assert abs(row["scores"]["MajajHong2015.IT-pls"]["value"] - 0.533) < 0.001
+    assert abs(row["scores"]["MajajHong2015.IT-pls"]["raw"] - 0.600) < 0.001
+    assert row["aggregates"]["IT"]["averaged"] == 2
+
+
+def test_a_missing_child_is_missing_and_the_parent_says_how_many_it_averaged(
+    board_client: TestClient,
+):
+    board = by_model(board_client, preset="leaderboard", source="neurips2019-table")
+    cornet = board["CORnet-S"]
+    assert cornet["scores"]["FreemanZiemba2013.V1-pls"]["status"] == "missing"
+    assert cornet["scores"]["FreemanZiemba2013.V1-pls"]["value"] is None
+    assert cornet["aggregates"]["neural_vision"]["value"] is None
+    assert cornet["aggregates"]["neural_vision"]["averaged"] == 0
+    assert cornet["aggregates"]["engineering_vision"]["averaged"] == 2
+
+
+def test_excluding_a_benchmark_re_aggregates_its_parents(board_client: TestClient):
+    full = by_model(board_client, preset="leaderboard")["CORnet-S--bs2019"]
+    cut = by_model(board_client, preset="leaderboard", exclude="Kar2019-ost")["CORnet-S--bs2019"]
+    assert "Kar2019-ost" not in cut["scores"]
+    assert cut["aggregates"]["IT"]["total"] == 1
+    assert (
+        abs(cut["aggregates"]["IT"]["value"] - full["scores"]["MajajHong2015.IT-pls"]["value"])
+        < 1e-9
+    )
+    assert cut["aggregate"]["value"] != full["aggregate"]["value"]
+
+
+def test_sort_by_a_column_and_filters(board_client: TestClient):
+    ranked = rows(board_client, sort="ImageNet-top1", order="desc", source="published")
+    values = [r["scores"]["ImageNet-top1"]["value"] for r in ranked]
+    present = [v for v in values if v is not None]
+    assert present == sorted(present, reverse=True)
+    assert all(v is None for v in values[len(present) :])
+    assert {r["family"] for r in rows(board_client, family="densenet")} == {"densenet"}
+    deep = rows(board_client, min_depth=100, source="neurips2019-table")
+    assert deep and all(r["depth"] >= 100 for r in deep)
+    assert {r["model"] for r in rows(board_client, q="cornet-s")} == {
+        "CORnet-S",
+        "CORnet-S--bs2019",
+    }
+
+
+def test_pagination_keeps_the_global_rank(board_client: TestClient):
+    response = board_client.get("/api/v1/leaderboard", params={"offset": 10, "limit": 5})
+    body = response.json()
+    assert body["total"] > 300 and len(body["rows"]) == 5
+    assert [row["rank"] for row in body["rows"]] == [11, 12, 13, 14, 15]
+
+
+def test_bad_parameters_are_json_4xx(board_client: TestClient):
+    for params in (
+        {"preset": "nope"},
+        {"sort": "nope"},
+        {"exclude": "nope"},
+        {"limit": 0},
+        {"min_depth": "deep"},
+        {"order": "sideways"},
+    ):
+        response = board_client.get("/api/v1/leaderboard", params=params)
+        assert response.status_code == 422, params
+        assert "detail" in response.json()
+
+
+def test_a_private_model_is_seen_by_its_owner_and_admins_only(
+    board_app: FastAPI,
+    board_client: TestClient,
+    board_factory: sessionmaker[Session],
+    people: People,
+):
+    for user_id, sees in (
+        (None, False),
+        (people.other_id, False),
+        (people.owner_id, True),
+        (people.admin_id, True),
+    ):
+        with viewing_as(board_app, board_factory, user_id):
+            names = [row["model"] for row in rows(board_client)]
+            csv = board_client.get("/api/v1/leaderboard", params={"format": "csv"}).text
+            page = board_client.get("/").text
+        assert (PRIVATE_MODEL in names) is sees
+        assert (PRIVATE_MODEL in csv) is sees
+        assert (PRIVATE_MODEL in page) is sees
+        if sees:
+            assert names[0] == PRIVATE_MODEL
+
+
+def test_visibility_is_never_served_from_the_cache(
+    board_client: TestClient, board_factory: sessionmaker[Session], people: People
+):
+    assert PRIVATE_MODEL not in [row["model"] for row in rows(board_client)]
+    _set_visibility(board_factory, Visibility.public)
+    try:
+        assert rows(board_client)[0]["model"] == PRIVATE_MODEL
+    finally:
+        _set_visibility(board_factory, Visibility.private)
+    assert PRIVATE_MODEL not in [row["model"] for row in rows(board_client)]
+
+
+def test_a_new_score_shows_at_once(
+    board_client: TestClient, board_factory: sessionmaker[Session], people: People
+):
+    with board_factory() as session:
+        if session.scalar(sa.select(Model.id).where(Model.name == "fresh-net")) is None:
+            add_scored_model(session, "fresh-net", {"MajajHong2015.IT-pls": 0.5})
+            session.commit()
+    row = by_model(board_client, q="fresh-net")["fresh-net"]
+    assert row["scores"]["MajajHong2015.IT-pls"]["raw"] == 0.5
+    assert row["aggregate"]["averaged"] == 2  # IT, and OST = 0 for a feed-forward model
+    assert abs(row["aggregate"]["value"] - 0.25) < 1e-9
+
+
+def _set_visibility(factory: sessionmaker[Session], visibility: Visibility) -> None:
+    with factory() as session:
+        model = session.scalars(sa.select(Model).where(Model.name == PRIVATE_MODEL)).one()
+        model.visibility = visibility
+        session.commit()
