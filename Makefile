@@ -44,4 +44,4 @@ clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
 
 chaos: venv services
-	. scripts/test_env.sh && $(BIN)/python -m pytest tests/chaos --chaos -p no:cacheprovider -v
+	. scripts/test_env.sh && $(BIN)/python -m pytest tests/chaos --chaos -p no:cacheprovider -v -rA

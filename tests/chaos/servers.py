@@ -267,4 +267,5 @@ def assert_each_succeeded_once(
         (j.finished_at, j.attempts) for j in jobs
     ]
     assert completions(factory) == [(j.id, "succeeded", j.attempts) for j in jobs]
+    print("job (attempts, worker):", ", ".join(f"{j.id} ({j.attempts}, {j.worker})" for j in after))
     return after
