@@ -16,15 +16,20 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 from tqdm import tqdm
 
+from app.admin import cli as admin_commands
 from app.core import migrations
 from app.core.config import Settings, get_settings
 from app.core.db import create_session_factory, unit_of_work
 from app.core.models import Job
+from app.first_run.service import kick_off_on_fresh_install
 from app.jobs import service as jobs
 from app.jobs.dispatch import JobDispatcher
 from app.library_commands import register_library_commands
 from app.published import seeder as _published_seeder  # noqa: F401  registers its seeder
+from app.reference_models import seeder as _reference_seeder  # noqa: F401  registers its seeder
+from app.runs.gpu_workers import parse_gpus, start_gpu_workers
 from app.seed import run_seeders
+from app.submissions import cli as submission_commands
 from app.users import service as users
 from worker.config import DEFAULT_QUEUE, GPU_QUEUE, make_celery
 
@@ -36,6 +41,8 @@ cli.add_typer(db_cli, name="db")
 cli.add_typer(user_cli, name="user")
 cli.add_typer(jobs_cli, name="jobs")
 register_library_commands(cli)
+submission_commands.register(cli)
+admin_commands.register(cli)
 
 
 def main() -> None:
@@ -69,9 +76,13 @@ def serve(
 def run_worker(
     queues: str = typer.Option(f"{DEFAULT_QUEUE},{GPU_QUEUE}", help="Comma-separated queues."),
     concurrency: int = typer.Option(1, min=1, help="Tasks run at once (one per GPU on gpu)."),
+    gpus: str | None = typer.Option(None, help="One worker process per GPU, e.g. 0,1."),
 ) -> None:
     """Run a Celery worker for the given queues (replaces this process)."""
     command = worker_command(queues.split(","), concurrency)
+    if gpus is not None:
+        run_gpu_workers(command, gpus)
+        return
     os.execv(command[0], command)  # noqa: S606 (fixed argv, no shell; signals reach celery)
 
 
@@ -158,6 +169,17 @@ def prepare(settings: Settings) -> None:
     ensure_local_dirs(settings)
     migrations.upgrade(settings.database_url)
     seed_database(settings)
+    start_first_run(settings)
+
+
+def start_first_run(settings: Settings) -> None:
+    """On a fresh installation, queue the reference models' scoring and training."""
+    with session_scope(settings) as session:
+        plan = kick_off_on_fresh_install(session, settings)
+    if plan is not None:
+        typer.echo(
+            f"First run: scoring {list(plan['score_jobs'])}, training {list(plan['train_jobs'])}"
+        )
 
 
 def seed_database(settings: Settings) -> None:
@@ -194,6 +216,20 @@ def run_web(settings: Settings, host: str, port: int, workers: int) -> None:
         return
     # Several processes: each builds its app from the same environment.
     uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
+
+
+def run_gpu_workers(command: list[str], gpus: str) -> None:
+    try:
+        processes = start_gpu_workers(command, parse_gpus(gpus))
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from None
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    try:
+        for process in processes:
+            process.wait()
+    finally:
+        for process in processes:
+            stop_process(process)
 
 
 def worker_command(queues: list[str], concurrency: int) -> list[str]:

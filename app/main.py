@@ -5,7 +5,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from app.admin.routes import page_router as admin_pages
 from app.api import api_router
+from app.auth.routes import page_router as auth_pages
+from app.auth.setup import install_auth
 from app.catalog.routes import page_router as catalogue_pages
 from app.core.config import Settings, get_settings
 from app.core.db import create_session_factory
@@ -17,6 +20,7 @@ from app.jobs.dispatch import JobDispatcher
 from app.jobs.routes import page_router as job_pages
 from app.leaderboard.routes import router as leaderboard_pages
 from app.plots.routes import page_router as plot_pages
+from app.submissions.routes import page_router as submission_pages
 from worker.config import make_celery
 
 
@@ -28,14 +32,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.celery = make_celery(settings)
     app.state.job_sender = JobDispatcher(app.state.celery, app.state.session_factory)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    install_auth(app, settings)
     install_error_handlers(app)
     for router in (
         health_router,
         api_router,
         leaderboard_pages,
+        job_pages,
+        auth_pages,
+        submission_pages,
+        admin_pages,
         plot_pages,
         catalogue_pages,
-        job_pages,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")

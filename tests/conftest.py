@@ -9,6 +9,9 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
+# The first run queues training jobs; no test wants that unless it asks for it explicitly.
+os.environ.setdefault("VENTRAL_FIRST_RUN", "false")
+
 
 def shared_data_path() -> Path:
     """Where the read-only real data (../shared/data) lies; VENTRAL_SHARED_DATA overrides."""

@@ -50,6 +50,10 @@ class Settings(BaseSettings):
     job_resend_after_seconds: float = Field(default=3600.0, gt=0)
     sweep_interval_seconds: float = Field(default=60.0, gt=0)
 
+    first_run: bool = True
+    training_data_dir: Path = Path("../shared/data/cifar10")
+    device: str = "auto"
+
     @model_validator(mode="after")
     def _resolve_secret_key(self) -> Self:
         if self.secret_key.strip().lower() not in PLACEHOLDER_SECRETS:

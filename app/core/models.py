@@ -90,6 +90,21 @@ class JobStatus(enum.StrEnum):
         return self in {JobStatus.succeeded, JobStatus.failed, JobStatus.cancelled}
 
 
+class ModelStatus(enum.StrEnum):
+    """An uploaded model's way to the leaderboard: pending → validated → ready (or rejected)."""
+
+    pending = "pending"
+    validated = "validated"
+    ready = "ready"
+    rejected = "rejected"
+
+
+class SubmissionStatus(enum.StrEnum):
+    pending = "pending"
+    accepted = "accepted"
+    refused = "refused"
+
+
 class ScoreStatus(enum.StrEnum):
     pending = "pending"
     running = "running"
@@ -152,6 +167,9 @@ class Model(Base):
     architecture: Mapped[str | None] = mapped_column(sa.String(100), comment="registry id")
     format: Mapped[str] = mapped_column(sa.String(32), comment="builtin | safetensors | onnx")
     source: Mapped[Source] = mapped_column(_enum(Source, "source"), default=Source.computed)
+    status: Mapped[ModelStatus] = mapped_column(
+        _enum(ModelStatus, "model_status"), default=ModelStatus.ready, server_default="ready"
+    )
     weights_artifact_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("weight_artifacts.id", ondelete="SET NULL")
     )
@@ -207,6 +225,12 @@ class Submission(Base):
     filename: Mapped[str] = mapped_column(sa.String(255))
     size: Mapped[int] = mapped_column(sa.BigInteger)
     sha256: Mapped[str] = mapped_column(sa.String(64))
+    status: Mapped[SubmissionStatus] = mapped_column(
+        _enum(SubmissionStatus, "submission_status"),
+        default=SubmissionStatus.pending,
+        server_default="pending",
+        comment="refused: validation turned the upload down (counts against the daily quota)",
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     jobs: Mapped[list[Job]] = relationship(back_populates="submission")

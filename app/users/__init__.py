@@ -1,1 +1,1 @@
-"""Users and their roles (sign-in, tokens and quotas come with issue 6)."""
+"""Users: accounts, roles, activity and per-user quotas."""

@@ -1,23 +1,39 @@
-"""Creating users, and the administrator that a fresh installation generates."""
+"""Creating and managing users, and the administrator that a fresh installation generates."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from app.core.config import Settings
 from app.core.models import Role, User
 from app.core.security import generate_password, hash_password
 from app.users import repository
 
 GENERATED_ADMIN_EMAIL = "admin@localhost"
 ADMIN_CREDENTIALS_FILE = "initial-admin.txt"
+MIN_PASSWORD_LENGTH = 8
+# Hashing cost grows with the input; nobody needs a longer passphrase.
+MAX_PASSWORD_LENGTH = 256
+_EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}$")
 
 
 class UserExistsError(ValueError):
     def __init__(self, email: str) -> None:
         super().__init__(f"a user with email {email!r} already exists")
+
+
+class InvalidAccountError(ValueError):
+    """An email or password that cannot make an account; the message says why."""
+
+
+class UserNotFoundError(LookupError):
+    def __init__(self, user_id: int) -> None:
+        super().__init__(f"user {user_id} not found")
 
 
 @dataclass(frozen=True)
@@ -27,13 +43,61 @@ class GeneratedAdmin:
     credentials_file: Path
 
 
+@dataclass(frozen=True)
+class Quotas:
+    submissions_per_day: int
+    concurrent_jobs: int
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def check_new_account(email: str, password: str) -> str:
+    """The normalized email, or ``InvalidAccountError`` with a reason a person understands."""
+    email = normalize_email(email)
+    if not _EMAIL.match(email):
+        raise InvalidAccountError("enter an email address like name@example.org")
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise InvalidAccountError(
+            f"the password needs {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters"
+        )
+    return email
+
+
 def create_user(session: Session, email: str, password: str, admin: bool = False) -> User:
-    email = email.strip().lower()
+    email = normalize_email(email)
     if repository.by_email(session, email) is not None:
         raise UserExistsError(email)
     role = Role.admin if admin else Role.user
     return repository.add(
         session, User(email=email, password_hash=hash_password(password), role=role)
+    )
+
+
+def sign_up(session: Session, email: str, password: str) -> User:
+    """A new ordinary user, after checking the email's form and the password's length."""
+    return create_user(session, check_new_account(email, password), password)
+
+
+def get_user(session: Session, user_id: int) -> User:
+    user = repository.by_id(session, user_id)
+    if user is None:
+        raise UserNotFoundError(user_id)
+    return user
+
+
+def list_users(session: Session) -> Sequence[User]:
+    return repository.all_users(session)
+
+
+def quotas_of(user: User, settings: Settings) -> Quotas:
+    """The user's own limits where an administrator set them, else the server's defaults."""
+    per_day = user.submissions_per_day
+    concurrent = user.concurrent_jobs
+    return Quotas(
+        settings.submissions_per_day if per_day is None else per_day,
+        settings.concurrent_jobs_per_user if concurrent is None else concurrent,
     )
 
 

@@ -1,6 +1,6 @@
 """Job handlers by kind. A handler does the work of one job kind and reports through the run.
 
-Register with ``@register_handler("kind")``; issue 5 adds ``score`` and ``train``.
+Register with ``@register_handler("kind")``; ``score`` and ``train`` are issue 5's.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ class JobFailedError(Exception):
 
 
 class JobReporter(Protocol):
+    job_id: int
+
     def progress(self, fraction: float, message: str) -> None: ...
 
     def log(self, line: str) -> None: ...
@@ -42,4 +44,10 @@ def handler_for(kind: str) -> Handler:
 
 
 def _load_builtin_handlers() -> None:
-    from worker.handlers import selfcheck  # noqa: F401  (registers on import)
+    from worker.handlers import (  # noqa: F401  (each registers its handler on import)
+        import_data,
+        score,
+        selfcheck,
+        train,
+        validate,
+    )

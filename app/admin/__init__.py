@@ -1,0 +1,1 @@
+"""Administration: users and quotas, data import, re-scoring, deleting models (admins only)."""

@@ -1,0 +1,83 @@
+"""Administrator actions: users and quotas, deleting a model with its files, re-scoring."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from app.admin import repository
+from app.admin.schemas import RescoreRequest, UserUpdate
+from app.core.config import Settings
+from app.core.models import Job, JobStatus, User, utcnow
+from app.submissions.service import upload_folder
+from app.users.service import get_user
+
+# Set by the scoring area: (session, model name or None, benchmark id or None) -> new jobs.
+Rescorer = Callable[[Session, str | None, str | None], list[Job]]
+_rescorer: Rescorer | None = None
+
+
+class ModelNotFoundError(LookupError):
+    def __init__(self, name: str) -> None:
+        super().__init__(f"model {name!r} not found")
+
+
+class RescoringUnavailableError(RuntimeError):
+    pass
+
+
+def register_rescorer(rescorer: Rescorer) -> None:
+    """The scoring area plugs in its score-job creator here (none yet: re-score answers 409)."""
+    global _rescorer
+    _rescorer = rescorer
+
+
+def update_user(session: Session, user_id: int, change: UserUpdate) -> User:
+    user = get_user(session, user_id)
+    for field in change.model_fields_set:
+        value = getattr(change, field)
+        if field in {"role", "active"} and value is None:
+            continue
+        setattr(user, field, value)
+    return user
+
+
+def delete_model(session: Session, settings: Settings, name: str) -> int:
+    """Cancel its unfinished jobs, delete the row (its scores go with it) and its upload folders."""
+    model = repository.model_by_name(session, name)
+    if model is None:
+        raise ModelNotFoundError(name)
+    for job in repository.unfinished_jobs_of_model(session, model.id):
+        job.cancel_requested = True
+        if job.status is JobStatus.queued:
+            job.status, job.finished_at, job.message = JobStatus.cancelled, utcnow(), "cancelled"
+    folders = [
+        upload_folder(settings, sid)
+        for sid in repository.submission_ids_of_model(session, model.id)
+    ]
+    artifact = model.weights_artifact
+    session.delete(model)
+    if artifact is not None:
+        session.delete(artifact)
+    session.flush()
+    return sum(_remove(folder) for folder in folders)
+
+
+def _remove(folder: Path) -> int:
+    if not folder.is_dir():
+        return 0
+    shutil.rmtree(folder)
+    return 1
+
+
+def rescore(session: Session, request: RescoreRequest) -> list[Job]:
+    if _rescorer is None:
+        raise RescoringUnavailableError(
+            "re-scoring is not available on this server yet: no scoring job creator is installed"
+        )
+    if request.model is not None and repository.model_by_name(session, request.model) is None:
+        raise ModelNotFoundError(request.model)
+    return _rescorer(session, request.model, request.benchmark)

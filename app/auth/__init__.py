@@ -1,0 +1,1 @@
+"""Accounts: sign-up, sign-in, signed session cookies, CSRF tokens, API tokens, roles."""

@@ -1,0 +1,1 @@
+"""Scoring and training runs: score jobs per model × benchmark, training jobs, studies."""

@@ -1,0 +1,1 @@
+"""Submissions: uploading a model (web form, REST, CLI), streamed to disk and checked."""

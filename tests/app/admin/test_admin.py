@@ -1,0 +1,164 @@
+"""Administration: admins only; users and quotas; deleting a model with its files; data import."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import sqlalchemy as sa
+import xarray as xr
+from fastapi.testclient import TestClient
+
+from app.core.config import Settings
+from app.core.models import Job, JobStatus, Model
+from tests.app.submissions.conftest import RESNET20, bearer, new_token, unique_name
+from tests.app.submissions.test_upload_refusals import post
+
+__all__ = ["new_token"]
+
+ADMIN_CALLS = [
+    ("get", "/api/v1/admin/users", None),
+    ("patch", "/api/v1/admin/users/1", {"active": False}),
+    ("delete", "/api/v1/admin/models/anything", None),
+    ("post", "/api/v1/admin/rescore", {}),
+    ("post", "/api/v1/admin/data/import", None),
+]
+
+
+@pytest.mark.parametrize(("method", "path", "body"), ADMIN_CALLS)
+def test_admin_routes_refuse_users_and_strangers(
+    client: TestClient, new_token, method, path, body
+) -> None:
+    token = new_token()
+    assert client.request(method, path, json=body, headers=bearer(token)).status_code == 403
+    assert client.request(method, path, json=body).status_code == 401
+
+
+def test_admin_page_is_for_admins_only(client: TestClient) -> None:
+    assert client.get("/admin").status_code == 403
+
+
+def test_admin_sets_quotas_and_deactivates_a_user(client: TestClient, new_token) -> None:
+    admin, token = bearer(new_token(admin=True)), new_token()
+    me = client.get("/api/v1/auth/me", headers=bearer(token)).json()
+    changed = client.patch(
+        f"/api/v1/admin/users/{me['id']}", json={"submissions_per_day": 0}, headers=admin
+    )
+    assert changed.json()["submissions_per_day"] == 0
+    refused = post(client, token, RESNET20, architecture="resnet20_cifar10", name=unique_name())
+    assert refused.status_code == 429
+    client.patch(f"/api/v1/admin/users/{me['id']}", json={"active": False}, headers=admin)
+    assert client.get("/api/v1/auth/me", headers=bearer(token)).status_code == 401
+    assert client.patch("/api/v1/admin/users/2147483647", json={}, headers=admin).status_code == 404
+
+
+def test_admin_deletes_a_model_with_its_files_and_cancels_its_jobs(
+    client: TestClient, new_token, service_settings: Settings, session_factory
+) -> None:
+    name = unique_name()
+    accepted = post(
+        client, new_token(), RESNET20, architecture="resnet20_cifar10", name=name
+    ).json()
+    folder = service_settings.storage_dir / "uploads" / str(accepted["submission_id"])
+    assert folder.is_dir()
+    admin = bearer(new_token(admin=True))
+    response = client.delete(f"/api/v1/admin/models/{name}", headers=admin)
+    assert response.json() == {"model": name, "removed_folders": 1}
+    assert not folder.exists()
+    with session_factory() as session:
+        assert session.scalar(sa.select(Model).where(Model.name == name)) is None
+        assert session.get(Job, accepted["job_id"]).status is JobStatus.cancelled
+    assert client.delete(f"/api/v1/admin/models/{name}", headers=admin).status_code == 404
+
+
+def test_rescore_without_a_scoring_job_creator_is_a_clear_conflict(
+    client: TestClient, new_token
+) -> None:
+    response = client.post("/api/v1/admin/rescore", json={}, headers=bearer(new_token(admin=True)))
+    assert response.status_code == 409
+    assert "no scoring job creator" in response.json()["detail"]
+
+
+def synthetic_brainio(folder: Path, member_name: str = "a.png") -> dict[str, tuple[str, bytes]]:
+    """SYNTHETIC BrainIO files: two stimuli, a 2x3 assembly of zeros (format tests only)."""
+    csv = f"stimulus_id,filename\ns1,{member_name}\ns2,b.png\n".encode()
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr(member_name, b"png")
+        zipped.writestr("b.png", b"png")
+    assembly = xr.DataArray(
+        np.zeros((2, 3)),
+        dims=("presentation", "neuroid"),
+        coords={"stimulus_id": ("presentation", ["s1", "s2"])},
+    )
+    nc_path = folder / "assy.nc"
+    assembly.to_netcdf(nc_path, engine="h5netcdf")
+    return {
+        "stimuli": ("stimulus_x.csv", csv),
+        "images": ("stimulus_x.zip", archive.getvalue()),
+        "assembly": ("assy_x.nc", nc_path.read_bytes()),
+    }
+
+
+def test_admin_imports_brainio_files_and_queues_an_import_job(
+    client: TestClient, new_token, tmp_path: Path, service_settings: Settings
+) -> None:
+    identifier = unique_name("data")
+    response = client.post(
+        "/api/v1/admin/data/import",
+        data={"identifier": identifier},
+        files=synthetic_brainio(tmp_path),
+        headers=bearer(new_token(admin=True)),
+    )
+    assert response.status_code == 202, response.text
+    assert response.json()["kind"] == "import"
+    installed = sorted(
+        p.name for p in (service_settings.storage_dir / "data" / identifier).iterdir()
+    )
+    assert installed == [
+        f"assy_{identifier}.nc",
+        f"stimulus_{identifier}.csv",
+        f"stimulus_{identifier}.zip",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("member", "words"), [("../../evil.png", "leave its folder"), ("/etc/evil.png", "absolute")]
+)
+def test_data_import_refuses_zip_path_traversal(
+    client: TestClient,
+    new_token,
+    tmp_path: Path,
+    service_settings: Settings,
+    member: str,
+    words: str,
+) -> None:
+    identifier = unique_name("data")
+    response = client.post(
+        "/api/v1/admin/data/import",
+        data={"identifier": identifier},
+        files=synthetic_brainio(tmp_path, member),
+        headers=bearer(new_token(admin=True)),
+    )
+    assert response.status_code == 400
+    assert words in response.json()["detail"]
+    assert not (service_settings.storage_dir / "data" / identifier).exists()
+    assert not any((service_settings.storage_dir / "uploads" / ".staging").iterdir())
+
+
+def test_data_import_refuses_a_wrong_checksum_and_a_fake_netcdf(
+    client: TestClient, new_token, tmp_path: Path
+) -> None:
+    admin = bearer(new_token(admin=True))
+    files = synthetic_brainio(tmp_path)
+    data = {"identifier": unique_name("data"), "stimuli_sha1": "0" * 40}
+    response = client.post("/api/v1/admin/data/import", data=data, files=files, headers=admin)
+    assert response.status_code == 400
+    assert "does not match" in response.json()["detail"]
+    files["assembly"] = ("assy_x.nc", b"not a netcdf file")
+    data = {"identifier": unique_name("data")}
+    response = client.post("/api/v1/admin/data/import", data=data, files=files, headers=admin)
+    assert "not a netCDF file" in response.json()["detail"]

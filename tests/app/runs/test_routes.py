@@ -1,0 +1,67 @@
+"""The run routes through the web app: retrain, score, studies; admin only; JSON errors."""
+
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.db import unit_of_work
+from app.core.models import Job
+from app.reference_models.service import reference_model
+from app.runs import repository
+from app.users.service import create_user
+
+ADMIN = ("runs-admin@test.example", "a long admin password")
+USER = ("runs-user@test.example", "a long user password")
+
+
+def setup_rows(factory: sessionmaker[Session]) -> None:
+    with unit_of_work(factory, lambda jobs: None) as session:
+        if repository.model_by_name(session, "routes-cornet_z") is None:
+            repository.add(session, reference_model(session, "routes-cornet_z", "cornet_z"))
+            create_user(session, *ADMIN, admin=True)
+            create_user(session, *USER)
+
+
+def test_retrain_queues_a_gpu_training_job(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    setup_rows(session_factory)
+    body = {"profile": "cpu-quick", "dataset": "/data/cifar10", "per_class": 50}
+    response = client.post("/api/v1/admin/models/routes-cornet_z/retrain", json=body, auth=ADMIN)
+    assert response.status_code == 202, response.text
+    with session_factory() as session:
+        job = session.get(Job, response.json()["job_id"])
+        assert job is not None and (job.kind, job.queue) == ("train", "gpu")
+        assert job.payload["per_class"] == 50 and job.payload["architecture"] == "cornet_z"
+
+
+def test_non_admins_and_unknown_models_are_refused(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    setup_rows(session_factory)
+    as_user = client.post("/api/v1/admin/models/routes-cornet_z/retrain", json={}, auth=USER)
+    unknown = client.post("/api/v1/admin/models/no-such-model/retrain", json={}, auth=ADMIN)
+    bad_profile = client.post(
+        "/api/v1/admin/models/routes-cornet_z/retrain", json={"profile": "x"}, auth=ADMIN
+    )
+    assert (as_user.status_code, unknown.status_code) == (403, 404)
+    assert unknown.json() == {"detail": "model 'no-such-model' not found"}
+    assert bad_profile.status_code == 422
+
+
+def test_unknown_benchmark_or_variant_is_a_422(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    setup_rows(session_factory)
+    score = client.post(
+        "/api/v1/admin/models/routes-cornet_z/score", json={"benchmarks": ["Nope"]}, auth=ADMIN
+    )
+    study = client.post(
+        "/api/v1/admin/studies", json={"name": "s", "variants": ["resnet18"]}, auth=ADMIN
+    )
+    assert (score.status_code, study.status_code) == (422, 422)
+    assert "Nope" in score.json()["detail"]
+
+
+def test_unknown_study_is_a_404(client: TestClient) -> None:
+    response = client.get("/api/v1/studies/2147483647")
+    assert response.status_code == 404 and "not found" in response.json()["detail"]

@@ -1,0 +1,99 @@
+"""Private models stay private; owners cancel and retry; quotas skip cancelled jobs."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.app.submissions.conftest import RESNET20, NewToken, bearer, unique_name
+from tests.app.submissions.test_upload_refusals import post
+
+
+def submit(client: TestClient, token: str, **fields: str):
+    fields.setdefault("name", unique_name())
+    return post(client, token, RESNET20, architecture="resnet20_cifar10", **fields)
+
+
+def test_another_users_private_submission_and_job_are_not_found(
+    client: TestClient, new_token: NewToken
+) -> None:
+    owner, stranger, admin = new_token(), new_token(), new_token(admin=True)
+    accepted = submit(client, owner, visibility="private").json()
+    submission_url = f"/api/v1/submissions/{accepted['submission_id']}"
+    job_url = f"/api/v1/jobs/{accepted['job_id']}"
+    assert client.get(submission_url, headers=bearer(owner)).json()["visibility"] == "private"
+    assert client.get(submission_url, headers=bearer(stranger)).status_code == 404
+    assert client.get(job_url, headers=bearer(stranger)).status_code == 404
+    assert client.get(job_url).status_code == 404
+    assert client.get(f"/jobs/{accepted['job_id']}").status_code == 404
+    assert client.get(job_url, headers=bearer(admin)).status_code == 200
+    assert client.get(submission_url, headers=bearer(admin)).status_code == 200
+
+
+def test_owner_cancels_and_retries_a_job_a_stranger_cannot(
+    client: TestClient, new_token: NewToken
+) -> None:
+    owner, stranger = new_token(), new_token()
+    job_id = submit(client, owner).json()["job_id"]
+    assert client.post(f"/api/v1/jobs/{job_id}/cancel", headers=bearer(stranger)).status_code == 404
+    cancelled = client.post(f"/api/v1/jobs/{job_id}/cancel", headers=bearer(owner))
+    assert cancelled.json()["status"] == "cancelled"
+    again = client.post(f"/api/v1/jobs/{job_id}/cancel", headers=bearer(owner))
+    assert again.status_code == 409
+    retried = client.post(f"/api/v1/jobs/{job_id}/retry", headers=bearer(owner))
+    assert retried.json()["status"] == "queued"
+    assert client.post(f"/api/v1/jobs/{job_id}/retry", headers=bearer(owner)).status_code == 409
+    assert client.post(f"/api/v1/jobs/{job_id}/cancel", headers=bearer(owner)).status_code == 200
+
+
+def test_concurrent_jobs_quota_does_not_count_cancelled_jobs(
+    client: TestClient, new_token: NewToken
+) -> None:
+    token = new_token(concurrent_jobs=1)
+    first = submit(client, token).json()
+    refused = submit(client, token)
+    assert refused.status_code == 429
+    assert "limit is 1" in refused.json()["detail"]
+    client.post(f"/api/v1/jobs/{first['job_id']}/cancel", headers=bearer(token))
+    second = submit(client, token)
+    assert second.status_code == 202
+    client.post(f"/api/v1/jobs/{second.json()['job_id']}/cancel", headers=bearer(token))
+
+
+def test_daily_quota_does_not_count_cancelled_submissions(
+    client: TestClient, new_token: NewToken
+) -> None:
+    token = new_token(submissions_per_day=1)
+    first = submit(client, token).json()
+    client.post(f"/api/v1/jobs/{first['job_id']}/cancel", headers=bearer(token))
+    second = submit(client, token)
+    assert second.status_code == 202
+    third = submit(client, token)
+    assert third.status_code == 429
+    assert "in the last 24 hours" in third.json()["detail"]
+    client.post(f"/api/v1/jobs/{second.json()['job_id']}/cancel", headers=bearer(token))
+
+
+def test_job_page_offers_its_owner_cancel_and_retry(service_settings, new_token: NewToken) -> None:
+    from tests.app.auth.test_accounts import fresh_client, page_csrf, sign_up, unique_email
+
+    owner = fresh_client(service_settings)
+    sign_up(owner, unique_email())
+    csrf = page_csrf(owner, "/submit")
+    with RESNET20.open("rb") as handle:
+        accepted = owner.post(
+            "/api/v1/submissions",
+            data={"name": unique_name(), "architecture": "resnet20_cifar10"},
+            files={"file": ("w.safetensors", handle)},
+            headers={"X-CSRF-Token": csrf},
+        ).json()
+    page = owner.get(accepted["status_url"])
+    assert "Cancel</button>" in page.text
+    stranger = fresh_client(service_settings)
+    sign_up(stranger, unique_email())
+    assert stranger.get(accepted["status_url"]).status_code == 404
+    stranger_csrf = page_csrf(stranger, "/profile")
+    cancel = f"{accepted['status_url']}/cancel"
+    assert stranger.post(cancel, data={"csrf_token": stranger_csrf}).status_code == 404
+    assert owner.post(cancel, data={"csrf_token": "forged"}).status_code == 403
+    assert owner.post(cancel, data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
+    assert "Retry</button>" in owner.get(accepted["status_url"]).text

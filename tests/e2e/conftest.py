@@ -1,0 +1,30 @@
+"""Fixtures of the end-to-end tests: real PostgreSQL, Redis, worker processes, the web app."""
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.core.config import Settings
+from app.core.db import unit_of_work
+from app.main import create_app
+from app.users.service import create_user
+from tests.app.services import postgres_url, redis_url, service_settings, session_factory
+
+__all__ = ["postgres_url", "redis_url", "service_settings", "session_factory"]
+
+ADMIN = ("admin@e2e.test", "correct horse battery")
+
+
+@pytest.fixture(scope="session")
+def client(service_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(service_settings), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
+@pytest.fixture(scope="session")
+def admin_auth(session_factory: sessionmaker[Session]) -> tuple[str, str]:
+    with unit_of_work(session_factory, lambda jobs: None) as session:
+        create_user(session, *ADMIN, admin=True)
+    return ADMIN

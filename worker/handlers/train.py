@@ -1,0 +1,123 @@
+"""``train``: train a registry architecture with a profile, then make the weights the model's
+artifact and score the model again.
+
+Payload (built by ``app.runs.service.create_training_job``): ``model``, ``model_id``,
+``architecture``, ``profile``, ``dataset`` (an ImageFolder tree or the CIFAR-10 zip folder;
+``None`` = the configured ``training_data_dir``), ``per_class``, ``nproc``, ``max_steps``,
+``parametrization``, ``benchmarks`` (of the re-score; None = all), optionally ``epochs`` and
+``val_per_class``. Checkpoints live in ``storage/<model>/training/``; a job delivered again
+after its worker died resumes after the last finished epoch.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from worker import runtime
+from worker.handlers import JobFailedError, JobReporter, register_handler
+from worker.handlers.score import release_memory, runtime_device, session, storage_dir
+
+REPORT_EVERY_SECONDS = 1.0
+
+
+@register_handler("train")
+def run_train(payload: dict[str, Any], report: JobReporter) -> dict[str, Any]:
+    from scoring.training.isolated import TrainingFailed, train_in_subprocess
+
+    out_dir = training_dir(payload["model"])
+    data = training_data(payload, out_dir, report)
+    report.log(f"training {payload['architecture']} ({payload['profile']}) on {data}")
+    try:
+        result = train_in_subprocess(
+            payload["architecture"],
+            data,
+            training_profile(payload),
+            out_dir,
+            nproc=int(payload.get("nproc") or 1),
+            device=runtime_device(),
+            resume=True,
+            progress=ProgressForwarder(report),
+            max_steps=payload.get("max_steps"),
+        )
+    except TrainingFailed as error:
+        raise JobFailedError(f"training failed: {error}") from None
+    finally:
+        release_memory()
+    return _attach(payload, result.to_json(), report)
+
+
+def _attach(payload: dict[str, Any], result: dict[str, Any], report: JobReporter) -> dict[str, Any]:
+    from app.runs.service import attach_trained_weights
+
+    with session() as db:
+        run = attach_trained_weights(
+            db,
+            int(payload["model_id"]),
+            result,
+            payload.get("parametrization") or "leaderboard",
+            payload.get("benchmarks"),
+        )
+        score_jobs = [job.id for job in run.jobs]
+    report.log(f"weights {result['sha256'][:12]} attached; score jobs {score_jobs}")
+    summary = {key: result[key] for key in ("sha256", "epochs_done", "resumed_from_epoch")}
+    return {**summary, "score_jobs": score_jobs, "history": result.get("history", [])}
+
+
+def training_dir(model: str) -> Path:
+    return storage_dir() / model / "training"
+
+
+def training_data(payload: dict[str, Any], out_dir: Path, report: JobReporter) -> Path:
+    """The dataset folder; the CIFAR-10 zips become a stratified ImageFolder subset in storage."""
+    from scoring.training.cifar10 import training_folder
+
+    dataset = Path(payload.get("dataset") or runtime.settings().training_data_dir)
+    if not dataset.is_dir():
+        raise JobFailedError(f"training data not found: {dataset} is not a folder on the worker")
+    report.progress(0.0, "preparing the training images")
+    per_class = int(payload.get("per_class") or 500)
+    val_per_class = int(payload.get("val_per_class") or 100)
+    return training_folder(dataset, out_dir.parent / "data", per_class, val_per_class)
+
+
+def training_profile(payload: dict[str, Any]) -> Any:
+    """The named profile, with the payload's ``epochs`` when it sets one (short test runs)."""
+    from scoring.training.profiles import get_profile
+
+    try:
+        profile = get_profile(payload["profile"])
+    except (KeyError, ValueError) as error:
+        raise JobFailedError(f"unknown training profile: {error}") from None
+    epochs = payload.get("epochs")
+    return profile if epochs is None else replace(profile, epochs=int(epochs))
+
+
+class ProgressForwarder:
+    """Writes training reports to the job row: at most one write a second, every epoch end."""
+
+    def __init__(self, report: JobReporter) -> None:
+        self.report = report
+        self.last = 0.0
+
+    def __call__(self, progress: Any) -> None:
+        now = time.monotonic()
+        if progress.phase != "epoch" and now - self.last < REPORT_EVERY_SECONDS:
+            return
+        self.last = now
+        self.report.progress(progress.fraction_done, describe(progress))
+        if progress.phase == "epoch":
+            self.report.log(describe(progress))
+
+
+def describe(progress: Any) -> str:
+    text = (
+        f"epoch {progress.epoch + 1}/{progress.epochs} step {progress.step} "
+        f"loss {progress.loss:.3f} accuracy {progress.accuracy:.3f} "
+        f"{progress.images_per_second:.0f} images/s"
+    )
+    if progress.val_accuracy is not None:
+        text += f" val accuracy {progress.val_accuracy:.3f}"
+    return text

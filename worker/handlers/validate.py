@@ -1,0 +1,300 @@
+"""``validate``: an uploaded model's checks before any scoring.
+
+Static inspection again (the file on disk is the one the request checked: same sha256), then one
+forward pass on a few real CIFAR-10 test images in the sandbox (``worker.sandbox``); the trusted
+parent checks the activations' shapes and finiteness. A refusal deletes the upload folder and the
+model row (its name becomes free again), marks the submission ``refused`` and fails the job with
+the reason. Success marks the model ``validated`` and records its commitments; scoring jobs are
+queued by the scoring area once it offers a job creator.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import uuid
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+from PIL import Image
+
+from app.core.models import Model, ModelStatus, Submission, SubmissionStatus, WeightArtifact
+from worker import runtime
+from worker.handlers import JobFailedError, JobReporter, register_handler
+from worker.inspection import (
+    InspectionError,
+    InspectionLimits,
+    OnnxManifest,
+    expected_for_architecture,
+    inspect_upload,
+    parse_manifest,
+)
+from worker.sandbox import (
+    MODEL_OUTPUT,
+    ArchitectureSpec,
+    SandboxError,
+    SandboxSpec,
+    SandboxUnavailableError,
+    architecture_spec,
+    onnx_spec_from_manifest,
+    run_in_sandbox,
+    write_inputs,
+)
+
+REPO_DATA = Path(__file__).resolve().parents[2] / "data" / "cifar10"
+TEST_IMAGES = "stimulus_cifar10-test"
+N_IMAGES = 4
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    submission_id: int
+    model_id: int
+    path: Path
+    filename: str
+    sha256: str
+    format: str
+    architecture: str | None
+    manifest: dict[str, Any] | None
+
+
+@register_handler("validate")
+def validate_submission(payload: dict[str, Any], report: JobReporter) -> dict[str, Any]:
+    upload = load_upload(_submission_id(payload))
+    report.progress(0.05, "checking the file")
+    try:
+        inspection = inspect_stored(upload)
+        report.progress(0.3, f"running the model on {N_IMAGES} CIFAR-10 test images (sandboxed)")
+        outcome = forward_pass(upload, inspection, report)
+    except SandboxUnavailableError:
+        raise  # our configuration, not the upload: a system failure, the upload stays
+    except (InspectionError, SandboxError) as error:
+        refuse(upload)
+        raise JobFailedError(f"the upload was refused: {error}") from None
+    accept(upload, outcome)
+    report.progress(1.0, "validated")
+    return outcome
+
+
+def _submission_id(payload: dict[str, Any]) -> int:
+    try:
+        return int(payload["submission_id"])
+    except (KeyError, TypeError, ValueError):
+        raise JobFailedError("validate job without a submission id") from None
+
+
+def load_upload(submission_id: int) -> StoredUpload:
+    with runtime.session_factory()() as session:
+        submission = session.get(Submission, submission_id)
+        model = (
+            session.get(Model, submission.model_id) if submission and submission.model_id else None
+        )
+        artifact = model.weights_artifact if model else None
+        if submission is None or model is None or artifact is None:
+            raise JobFailedError(
+                "this submission's files are gone (it was refused or deleted); upload it again"
+            )
+        return StoredUpload(
+            submission_id=submission.id,
+            model_id=model.id,
+            path=runtime.settings().storage_dir / artifact.path,
+            filename=submission.filename,
+            sha256=artifact.sha256,
+            format=artifact.format,
+            architecture=model.architecture,
+            manifest=model.model_metadata.get("manifest"),
+        )
+
+
+@dataclass(frozen=True)
+class Inspection:
+    manifest: OnnxManifest | None
+    output_shapes: dict[str, tuple[int | None, ...]] | None
+
+
+def inspect_stored(upload: StoredUpload) -> Inspection:
+    if _sha256(upload.path) != upload.sha256:
+        raise InspectionError("the stored file does not match the uploaded one (sha256 differs)")
+    limits = InspectionLimits(max_file_bytes=runtime.settings().max_upload_bytes)
+    if upload.format == "onnx":
+        manifest = parse_manifest(_manifest_text(upload), limits)
+        report = inspect_upload(upload.path, upload.filename, manifest=manifest, limits=limits)
+        return Inspection(manifest, report.output_shapes)
+    if upload.architecture is None:
+        raise InspectionError("safetensors weights need an architecture")
+    expected = expected_for_architecture(upload.architecture)
+    inspect_upload(upload.path, upload.filename, expected_weights=expected, limits=limits)
+    return Inspection(None, None)
+
+
+def _manifest_text(upload: StoredUpload) -> str:
+    path = upload.path.parent / "manifest.json"
+    if not path.is_file():
+        raise InspectionError("an ONNX upload needs a manifest")
+    return path.read_text()
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def forward_pass(
+    upload: StoredUpload, inspection: Inspection, report: JobReporter
+) -> dict[str, Any]:
+    """Run the model in a fresh folder of its own; return shapes and the sandbox mode used."""
+    job_dir = runtime.settings().storage_dir / "sandbox" / f"validate-{uuid.uuid4().hex}"
+    job_dir.mkdir(parents=True)
+    try:
+        spec, size = _spec(upload, inspection, job_dir)
+        write_inputs(job_dir, cifar_images(N_IMAGES, size))
+        result = run_in_sandbox(job_dir, spec)
+    finally:
+        shutil.rmtree(job_dir, ignore_errors=True)
+    report.log(f"forward pass in sandbox mode {result.mode!r}: {result.wall_seconds:.1f} s")
+    shapes = {key: list(value.shape) for key, value in result.activations.items()}
+    for key, shape in shapes.items():
+        report.log(f"output {key}: shape {tuple(shape)}, finite")
+    return {"sandbox_mode": result.mode, "output_shapes": shapes, "images": N_IMAGES}
+
+
+def _spec(upload: StoredUpload, inspection: Inspection, job_dir: Path) -> tuple[SandboxSpec, int]:
+    if inspection.manifest is not None:
+        _place(upload.path, job_dir / "model.onnx")
+        spec = onnx_spec_from_manifest(inspection.manifest, "model.onnx", inspection.output_shapes)
+        return spec, inspection.manifest.input_size
+    assert upload.architecture is not None
+    _place(upload.path, job_dir / "weights.safetensors")
+    return checked_architecture_spec(upload.architecture), _input_size(upload.architecture)
+
+
+def _place(source: Path, target: Path) -> None:
+    """A copy in the sandbox's folder (never a hard link: the child could write through it)."""
+    shutil.copyfile(source, target)
+    os.chmod(target, 0o444)
+
+
+def _input_size(arch: str) -> int:
+    from scoring.models import model_info
+
+    return model_info(arch).input_size
+
+
+def checked_architecture_spec(arch: str) -> ArchitectureSpec:
+    """The registry's spec (committed regions or candidate layers, behavioral readout), with
+    the shapes our own untrained copy of the architecture gives on the same input size."""
+    from scoring.models import model_info
+
+    spec = architecture_spec(arch, "weights.safetensors")
+    shapes = reference_shapes(arch, spec.outputs, model_info(arch).input_size)
+    expected = {
+        key: (shape[0], spec.time_steps[key], *shape[1:]) if key in spec.time_steps else shape
+        for key, shape in shapes.items()
+    }
+    return spec.model_copy(update={"expected_shapes": expected})
+
+
+def reference_shapes(
+    arch: str, outputs: dict[str, str], size: int
+) -> dict[str, tuple[int | None, ...]]:
+    """Shapes from our trusted, untrained copy (batch left free; a recurrent layer's last step)."""
+    from scoring.models import create_model
+
+    model = create_model(arch, pretrained=False).eval()
+    seen: dict[str, tuple[int, ...]] = {}
+    for key, layer in outputs.items():
+        if layer != MODEL_OUTPUT:
+            model.get_submodule(layer).register_forward_hook(
+                lambda _m, _i, out, key=key: seen.__setitem__(key, tuple(out.shape))
+            )
+    with torch.no_grad():
+        logits = model(torch.zeros(1, 3, size, size))
+    for key, layer in outputs.items():
+        if layer == MODEL_OUTPUT:
+            seen[key] = tuple(logits.shape)
+    return {key: (None, *shape[1:]) for key, shape in seen.items()}
+
+
+def cifar_images(count: int, size: int) -> np.ndarray:
+    """The first ``count`` CIFAR-10 test images, resized to ``size``, as (N, 3, H, W) in [0, 1]."""
+    names = pd.read_csv(REPO_DATA / f"{TEST_IMAGES}.csv", nrows=count)["filename"]
+    with zipfile.ZipFile(REPO_DATA / f"{TEST_IMAGES}.zip") as archive:
+        images = [_load(archive.read(name), size) for name in names]
+    return np.stack(images)
+
+
+def _load(data: bytes, size: int) -> np.ndarray:
+    image = (
+        Image.open(io.BytesIO(data)).convert("RGB").resize((size, size), Image.Resampling.BILINEAR)
+    )
+    return np.asarray(image, dtype=np.float32).transpose(2, 0, 1) / 255.0
+
+
+def refuse(upload: StoredUpload) -> None:
+    """Nothing half-written stays: the files and the model row go, the submission says refused."""
+    shutil.rmtree(upload.path.parent, ignore_errors=True)
+    with runtime.session_factory().begin() as session:
+        model = session.get(Model, upload.model_id)
+        if model is not None:
+            artifact = model.weights_artifact
+            session.delete(model)
+            if artifact is not None:
+                session.delete(artifact)
+        submission = session.get(Submission, upload.submission_id)
+        if submission is not None:
+            submission.status = SubmissionStatus.refused
+            submission.model_id = None
+
+
+def accept(upload: StoredUpload, outcome: dict[str, Any]) -> None:
+    with runtime.session_factory().begin() as session:
+        model = session.get(Model, upload.model_id)
+        submission = session.get(Submission, upload.submission_id)
+        if model is None or submission is None:
+            raise JobFailedError("the model was deleted while it was being validated")
+        model.status = ModelStatus.validated
+        model.region_commitments = commitments(upload)
+        model.model_metadata = {**model.model_metadata, **architecture_metadata(upload)}
+        submission.status = SubmissionStatus.accepted
+    outcome["model_status"] = ModelStatus.validated.value
+
+
+def commitments(upload: StoredUpload) -> dict[str, Any]:
+    if upload.manifest is not None:
+        return {
+            "regions": dict(upload.manifest.get("region_outputs", {})),
+            "behavioral_readout": upload.manifest.get("behavioral_readout"),
+            "time_steps": upload.manifest.get("time_steps", 1),
+        }
+    from scoring.models import model_info
+
+    assert upload.architecture is not None
+    info = model_info(upload.architecture)
+    return {
+        "regions": dict(info.region_layers),
+        "behavioral_readout": info.behavioral_readout,
+        "time_mapping": {key: list(value) for key, value in (info.time_mapping or {}).items()},
+    }
+
+
+def architecture_metadata(upload: StoredUpload) -> dict[str, Any]:
+    if upload.architecture is None:
+        return {}
+    from scoring.models import create_model, model_info, parameter_count
+
+    info = model_info(upload.architecture)
+    count = parameter_count(create_model(upload.architecture, pretrained=False))
+    return {"depth": info.depth, "parameter_count": count, "family": info.family}
+
+
+__all__ = ["WeightArtifact", "validate_submission"]
