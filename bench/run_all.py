@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import shlex
 import subprocess
 import sys
 import time
@@ -55,7 +56,7 @@ ENTRIES = [
           ["bench/extraction_overhead.py", "--model", "cornet_s", "--images", "32", "--batch", "16",
            "--threads", "2", "--repeats", "2"]),
     Entry("pls_vs_sklearn", "Neural predictivity vs scikit-learn",
-          "our PLS vs sklearn's PLSRegression in the same pipeline (SYNTHETIC IT-sized data)",
+          "our PLS vs sklearn's PLSRegression in the same pipeline (SYNTHETIC data, small setting)",
           ["-c", SMALL_PLS_SNIPPET]),
     Entry("training_throughput", "Training throughput vs a plain PyTorch loop",
           "images/s of `scoring.training.train` vs a hand-written loop, same model/data/batch",
@@ -88,6 +89,12 @@ def machine() -> str:
             f"{os.getloadavg()[0]:.1f} at start")  # fmt: skip
 
 
+def command_of(entry: Entry) -> str:
+    if entry.argv[0] == "-c":  # a snippet: name the way to rerun it rather than quote it
+        return f"python -m bench.run_all --only {entry.name}"
+    return f"PYTHONPATH=. python {shlex.join(entry.argv)}"
+
+
 def run(entry: Entry, timeout: float) -> dict[str, object]:
     env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
     started = time.perf_counter()
@@ -102,7 +109,7 @@ def run(entry: Entry, timeout: float) -> dict[str, object]:
         output, status = f"{partial}\nstopped after {timeout:.0f} s", -1
     print(output, flush=True)
     return {
-        "command": f"PYTHONPATH=. python {' '.join(entry.argv)}",
+        "command": command_of(entry),
         "output": str(output).strip(),
         "exit_status": status,
         "seconds": round(time.perf_counter() - started, 1),
