@@ -14,6 +14,7 @@ from app.core.config import Settings, get_settings
 from app.core.db import create_session_factory
 from app.core.errors import install_error_handlers
 from app.core.limits import BodySizeLimit
+from app.core.nul_guard import NulInUrlGuard
 from app.core.templates import STATIC_DIR
 from app.health.routes import router as health_router
 from app.jobs.dispatch import JobDispatcher
@@ -32,6 +33,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.celery = make_celery(settings)
     app.state.job_sender = JobDispatcher(app.state.celery, app.state.session_factory)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
+    app.add_middleware(NulInUrlGuard)
     install_auth(app, settings)
     install_error_handlers(app)
     for router in (

@@ -2,10 +2,12 @@
 
 Generated deterministically: a fixed stratified subset of the CIFAR-10 test images (100 per
 class, RandomState(SEED)); for each region, the activations of a named layer of a registered
-generator model → a fixed random linear map to N sites → softplus (positive rates) → R
-repetitions with Gaussian trial noise whose per-site variance plants a reliability of the
-R-trial mean of exactly ``PLANTED_RELIABILITY`` (0.8). The split-half ceiling of §3.1 estimates
-that reliability, so it must recover it. Stored as BrainIO files, flagged synthetic everywhere.
+generator model → its top ``PLANTED_COMPONENTS`` (20) principal components, whitened → a fixed
+random linear map to N sites (so the map from the layer has rank ≤ 20, which PLS-25 can
+recover) → softplus (positive rates) → R repetitions with Gaussian trial noise whose per-site
+variance plants a reliability of the R-trial mean of exactly ``PLANTED_RELIABILITY`` (0.8).
+The split-half ceiling of §3.1 estimates that reliability, so it must recover it. Stored as
+BrainIO files, flagged synthetic everywhere.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ GENERATOR_LAYERS = {"V4": "layer2", "IT": "layer3"}
 N_SITES = {"V4": 40, "IT": 60}
 REPETITIONS = 10
 PLANTED_RELIABILITY = 0.8
+PLANTED_COMPONENTS = 20
 IMAGES_PER_CLASS = 100
 SEED = 2019
 STIMULUS_SET = "synthetic-cifar10-1000"
@@ -58,14 +61,28 @@ def synthetic_stimuli(test_set: StimulusSet) -> StimulusSet:
     return test_set.subset(meta.loc[rows, "stimulus_id"].astype(str), identifier=STIMULUS_SET)
 
 
+def principal_scores(features: np.ndarray, n_components: int) -> np.ndarray:
+    """Whitened scores (unit variance) of the top principal components of ``features``; signs
+    fixed (largest-magnitude score positive) so the result does not depend on the LAPACK build."""
+    centred = (features - features.mean(axis=0)).astype(np.float64)
+    u, _, _ = np.linalg.svd(centred, full_matrices=False)
+    scores = u[:, : min(n_components, np.linalg.matrix_rank(centred))]
+    signs = np.sign(scores[np.abs(scores).argmax(axis=0), np.arange(scores.shape[1])])
+    return scores * signs * np.sqrt(len(features))
+
+
+def planted_drive(features: np.ndarray, n_sites: int, seed: int) -> np.ndarray:
+    """Rank-≤``PLANTED_COMPONENTS`` drive: a fixed Gaussian map of the whitened top principal
+    components, standardised per site. Low rank so that PLS-25 can recover it from the layer."""
+    scores = principal_scores(features, PLANTED_COMPONENTS)
+    drive = scores @ np.random.RandomState(seed).randn(scores.shape[1], n_sites)
+    return (drive - drive.mean(axis=0)) / drive.std(axis=0)
+
+
 def plant_region(region: str, features: np.ndarray, n_sites: int, seed: int) -> PlantedRegion:
-    """Random linear map of centred features → standardised drive → softplus; noise SD that
-    makes the R-trial mean's reliability var_s / (var_s + σ²/R) equal the planted value."""
-    rng = np.random.RandomState(seed)
-    centred = features - features.mean(axis=0)
-    drive = centred @ rng.randn(features.shape[1], n_sites)
-    drive = (drive - drive.mean(axis=0)) / drive.std(axis=0)
-    signal = np.logaddexp(0.0, drive)
+    """Softplus of the planted drive (positive rates); noise SD that makes the R-trial mean's
+    reliability var_s / (var_s + σ²/R) equal the planted value."""
+    signal = np.logaddexp(0.0, planted_drive(features, n_sites, seed))
     noise_var = signal.var(axis=0) * REPETITIONS * (1 / PLANTED_RELIABILITY - 1)
     return PlantedRegion(region, signal, np.sqrt(noise_var))
 
@@ -96,6 +113,7 @@ def trials_assembly(stimuli: StimulusSet, regions: list[PlantedRegion], seed: in
         "synthetic": "true",
         "generator": GENERATOR,
         "planted_reliability": PLANTED_RELIABILITY,
+        "planted_components": PLANTED_COMPONENTS,
         "seed": SEED,
     }
     values = trials[:, :, None].astype(np.float32)

@@ -113,7 +113,8 @@ def test_serve_runs_jobs_end_to_end_without_servers(
     # The job queued before any worker existed survived in the SQLite broker and ran too.
     assert httpx.get(f"{url}/api/v1/jobs/1").json()["status"] == "succeeded"
     assert httpx.get(f"{url}/api/v1/jobs/2").json()["log_tail"].count("ok") == 3
-    assert "No scores yet." in httpx.get(url).text
+    # `serve` seeded the published results: the paper's composite ranks CORnet-S first.
+    assert "CORnet-S" in httpx.get(f"{url}/?preset=paper-2019").text
     output = log.read_text()
     assert f"Ventral is starting on {url}" in output
     assert "Sign in as admin@localhost" in output

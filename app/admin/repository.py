@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.core.models import Job, JobStatus, Model, Source, Submission
+from app.core.models import Job, JobStatus, Model, ModelStatus, Source, Submission
 
 
 def model_by_name(session: Session, name: str) -> Model | None:
@@ -32,4 +32,14 @@ def recent_jobs(session: Session, limit: int = 50) -> Sequence[Job]:
 def computed_models(session: Session, limit: int = 500) -> Sequence[Model]:
     return session.scalars(
         sa.select(Model).where(Model.source == Source.computed).order_by(Model.name).limit(limit)
+    ).all()
+
+
+def scorable_models(session: Session) -> Sequence[Model]:
+    """Computed models that passed validation (uploads still being checked are left out)."""
+    statuses = (ModelStatus.ready, ModelStatus.validated)
+    return session.scalars(
+        sa.select(Model)
+        .where(Model.source == Source.computed, Model.status.in_(statuses))
+        .order_by(Model.id)
     ).all()

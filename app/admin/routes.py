@@ -81,16 +81,14 @@ def delete_model(name: ModelName, request: Request, session: SessionDep) -> Mode
 
 
 @api_router.post(
-    "/rescore", response_model=JobsCreated, status_code=202, responses={**ADMIN_ONLY, 409: {}}
+    "/rescore", response_model=JobsCreated, status_code=202, responses={**ADMIN_ONLY, 404: {}}
 )
 def rescore(body: RescoreRequest, session: SessionDep) -> JobsCreated:
     """Score a model (or every model) on a benchmark (or every benchmark) again."""
     try:
         return JobsCreated(job_ids=[job.id for job in service.rescore(session, body)])
-    except service.ModelNotFoundError as error:
+    except (service.ModelNotFoundError, service.UnknownBenchmarkError) as error:
         raise HTTPException(404, str(error)) from None
-    except service.RescoringUnavailableError as error:
-        raise HTTPException(409, str(error)) from None
 
 
 @api_router.post(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Callable
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -11,13 +10,9 @@ from sqlalchemy.orm import Session
 from app.admin import repository
 from app.admin.schemas import RescoreRequest, UserUpdate
 from app.core.config import Settings
-from app.core.models import Job, JobStatus, User, utcnow
+from app.core.models import Job, JobStatus, Model, User, utcnow
 from app.submissions.service import upload_folder
 from app.users.service import get_user
-
-# Set by the scoring area: (session, model name or None, benchmark id or None) -> new jobs.
-Rescorer = Callable[[Session, str | None, str | None], list[Job]]
-_rescorer: Rescorer | None = None
 
 
 class ModelNotFoundError(LookupError):
@@ -25,14 +20,8 @@ class ModelNotFoundError(LookupError):
         super().__init__(f"model {name!r} not found")
 
 
-class RescoringUnavailableError(RuntimeError):
+class UnknownBenchmarkError(LookupError):
     pass
-
-
-def register_rescorer(rescorer: Rescorer) -> None:
-    """The scoring area plugs in its score-job creator here (none yet: re-score answers 409)."""
-    global _rescorer
-    _rescorer = rescorer
 
 
 def update_user(session: Session, user_id: int, change: UserUpdate) -> User:
@@ -74,10 +63,24 @@ def _remove(folder: Path) -> int:
 
 
 def rescore(session: Session, request: RescoreRequest) -> list[Job]:
-    if _rescorer is None:
-        raise RescoringUnavailableError(
-            "re-scoring is not available on this server yet: no scoring job creator is installed"
-        )
-    if request.model is not None and repository.model_by_name(session, request.model) is None:
-        raise ModelNotFoundError(request.model)
-    return _rescorer(session, request.model, request.benchmark)
+    """Score jobs for one model (or every computed model that passed validation) on one
+    benchmark (or every registered one); ``app.runs`` skips benchmarks whose data are missing."""
+    from app.runs.service import create_score_jobs
+
+    models = _models_to_rescore(session, request.model)
+    benchmarks = None if request.benchmark is None else [request.benchmark]
+    try:
+        return [
+            job for model in models for job in create_score_jobs(session, model, benchmarks).jobs
+        ]
+    except KeyError as error:
+        raise UnknownBenchmarkError(f"unknown benchmark {request.benchmark!r}") from error
+
+
+def _models_to_rescore(session: Session, name: str | None) -> list[Model]:
+    if name is None:
+        return list(repository.scorable_models(session))
+    model = repository.model_by_name(session, name)
+    if model is None:
+        raise ModelNotFoundError(name)
+    return [model]

@@ -6,11 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, status
 
+from app.auth.dependencies import AdminUser
 from app.core.db import SessionDep
 from app.core.models import Score
 from app.core.params import RowId
 from app.runs import service, studies
-from app.runs.admin import AdminUser
 from app.runs.parametrizations import UnknownParametrizationError
 from app.runs.schemas import (
     JobCreated,

@@ -10,6 +10,7 @@ images at run time; stratified 80/20 split (seed 0), C by stratified 5-fold CV o
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from scoring.benchmarks.base import (
 from scoring.benchmarks.references import DIGITS, KUBILIUS2019
 from scoring.benchmarks.registry import register_benchmark
 from scoring.data.stimuli import StimulusSet
-from scoring.metrics.accuracy import linear_transfer
+from scoring.metrics.accuracy import C_GRID, linear_transfer
 from scoring.score import Score
 
 CIFAR100_TRAIN = stimulus_files("cifar100-train")
@@ -63,27 +64,58 @@ class Cifar100Transfer(Benchmark):
 
 
 class DigitsTransfer(Benchmark):
+    """The defaults are the leaderboard version (spec §8.3); ``c_grid``, ``n_folds`` and
+    ``n_per_class`` (a stratified subset, seed 0) exist for quick checks and tests."""
+
+    def __init__(
+        self,
+        info: BenchmarkInfo,
+        data_dir: Path | None = None,
+        *,
+        c_grid: Sequence[float] = C_GRID,
+        n_folds: int = 5,
+        n_per_class: int | None = None,
+    ) -> None:
+        super().__init__(info, data_dir)
+        self.c_grid, self.n_folds, self.n_per_class = tuple(c_grid), n_folds, n_per_class
+
     def score(self, brain_model: BrainModel, progress: Progress) -> Score:
         with tempfile.TemporaryDirectory(prefix="ventral-digits-") as folder:
-            digits = render_digits(Path(folder))
+            digits = render_digits(Path(folder), self.n_per_class)
             progress(0.05, f"{self.identifier}: features of {len(digits)} digits")
             features = readout_features(brain_model, digits)
         labels = _labels(digits)
         train, test = train_test_split(
             np.arange(len(labels)), test_size=0.2, stratify=labels, random_state=0
         )
-        progress(0.5, f"{self.identifier}: choosing C by 5-fold CV")
+        progress(0.5, f"{self.identifier}: choosing C by {self.n_folds}-fold CV")
         score = linear_transfer(
-            features[train], labels[train], features[test], labels[test], selection="kfold"
-        )
-        return Score(score.raw, score.error, 1.0, None, score.raw, score.details)
+            features[train], labels[train], features[test], labels[test],
+            selection="kfold", c_grid=self.c_grid, n_folds=self.n_folds,
+        )  # fmt: skip
+        details = {**score.details, "n_folds": self.n_folds, "n_images": len(labels)}
+        return Score(score.raw, score.error, 1.0, None, score.raw, details)
 
 
-def render_digits(folder: Path) -> StimulusSet:
-    """The 1,797 8×8 digits (0–16 ink) as gray RGB PNGs, nearest-upscaled to 32×32."""
+def digit_indices(targets: np.ndarray, n_per_class: int | None) -> np.ndarray:
+    """All indices, or the first ``n_per_class`` of every digit drawn with RandomState(0)."""
+    if n_per_class is None:
+        return np.arange(len(targets))
+    rng = np.random.RandomState(0)
+    chosen = [
+        rng.choice(np.flatnonzero(targets == digit), n_per_class, replace=False)
+        for digit in np.unique(targets)
+    ]
+    return np.sort(np.concatenate(chosen))
+
+
+def render_digits(folder: Path, n_per_class: int | None = None) -> StimulusSet:
+    """The 1,797 8×8 digits (0–16 ink) as gray RGB PNGs, nearest-upscaled to 32×32 (or a
+    stratified subset of ``n_per_class`` per digit)."""
     digits = load_digits()
     ids, names = [], []
-    for index, image in enumerate(digits.images):
+    keep = digit_indices(digits.target, n_per_class)
+    for index, image in zip(keep, digits.images[keep], strict=True):
         pixels = (255 - image * (255 / 16)).astype(np.uint8)  # dark ink on white
         picture = Image.fromarray(pixels).resize(
             (DIGIT_PIXELS, DIGIT_PIXELS), Image.Resampling.NEAREST
@@ -93,7 +125,7 @@ def render_digits(folder: Path) -> StimulusSet:
         ids.append(f"digits{index:04d}")
         names.append(name)
     meta = pd.DataFrame(
-        {"stimulus_id": ids, "filename": names, "image_label": digits.target.astype(str)}
+        {"stimulus_id": ids, "filename": names, "image_label": digits.target[keep].astype(str)}
     )
     return StimulusSet(
         "sklearn-digits", meta, {s: folder / n for s, n in zip(ids, names, strict=True)}

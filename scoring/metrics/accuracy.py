@@ -87,12 +87,18 @@ def linear_transfer(
     *,
     selection: Selection = "holdout",
     c_grid: Sequence[float] = C_GRID,
+    n_folds: int = 5,
     seed: int = 0,
 ) -> Score:
     """Choose C on the train set, refit on all of it, report test top-1 accuracy."""
     train_labels, test_labels = np.asarray(train_labels), np.asarray(test_labels)
     best_c, validation = select_c(
-        train_features, train_labels, selection=selection, c_grid=c_grid, seed=seed
+        train_features,
+        train_labels,
+        selection=selection,
+        c_grid=c_grid,
+        n_folds=n_folds,
+        seed=seed,
     )
     classifier = transfer_classifier(best_c).fit(train_features, train_labels)
     score = top1_accuracy(classifier.predict(test_features), test_labels)

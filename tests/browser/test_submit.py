@@ -32,7 +32,7 @@ def site(
 ) -> Iterator[str]:
     start_from_an_idle_queue(service_settings, session_factory)
     logs = tmp_path_factory.mktemp("site")
-    worker = WorkerProcess(service_settings, logs / "worker.log")
+    worker = WorkerProcess(service_settings, logs / "worker.log", queues="default")
     try:
         with live_server(service_settings, logs / "web.log") as url:
             worker.wait_ready()
@@ -90,7 +90,9 @@ def upload_resnet20_and_watch(page: Page, site: str) -> None:
     page.goto(f"{site}/submit")
     row = page.locator("tr", has_text=name)
     expect(row).to_contain_text("accepted")
-    expect(row).to_contain_text("validated")
+    expect(row).to_contain_text("ready")
+    page.goto(f"{site}/models/{name}")
+    expect(page.locator("main")).to_contain_text(name)
 
 
 def test_upload_refusal_is_shown_on_the_form(site: str, tmp_path: Path) -> None:

@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.auth.service import issue_token
 from app.core.config import Settings
 from app.core.db import unit_of_work
 from app.main import create_app
@@ -24,7 +25,9 @@ def client(service_settings: Settings) -> Iterator[TestClient]:
 
 
 @pytest.fixture(scope="session")
-def admin_auth(session_factory: sessionmaker[Session]) -> tuple[str, str]:
+def admin_auth(session_factory: sessionmaker[Session]) -> dict[str, str]:
+    """Headers of an administrator's API token."""
     with unit_of_work(session_factory, lambda jobs: None) as session:
-        create_user(session, *ADMIN, admin=True)
-    return ADMIN
+        admin = create_user(session, *ADMIN, admin=True)
+        token = issue_token(session, admin, "e2e").secret
+    return {"Authorization": f"Bearer {token}"}

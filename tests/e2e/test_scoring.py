@@ -39,9 +39,9 @@ def finished_jobs(factory: sessionmaker[Session], job_ids: list[int]) -> list[Jo
     return jobs if all(job.status.finished for job in jobs) else None
 
 
-def score(client: TestClient, auth: tuple[str, str], name: str, benchmarks: list[str]) -> dict:
+def score(client: TestClient, auth: dict[str, str], name: str, benchmarks: list[str]) -> dict:
     body = {"benchmarks": benchmarks, "parametrization": "test"}
-    started = client.post(f"/api/v1/admin/models/{name}/score", json=body, auth=auth)
+    started = client.post(f"/api/v1/admin/models/{name}/score", json=body, headers=auth)
     assert started.status_code == 202, started.text
     return started.json()
 
@@ -50,7 +50,7 @@ def test_models_scored_by_two_workers_with_failures_explained(
     service_settings: Settings,
     session_factory: sessionmaker[Session],
     client: TestClient,
-    admin_auth: tuple[str, str],
+    admin_auth: dict[str, str],
     repo_root: Path,
     tmp_path: Path,
 ) -> None:
@@ -95,6 +95,8 @@ def test_models_scored_by_two_workers_with_failures_explained(
 def test_retrain_and_score_are_admin_only(client: TestClient) -> None:
     anonymous = client.post("/api/v1/admin/models/cornet_z/retrain", json={})
     wrong = client.post(
-        "/api/v1/admin/models/cornet_z/retrain", json={}, auth=("nobody@x.test", "nope")
+        "/api/v1/admin/models/cornet_z/retrain",
+        json={},
+        headers={"Authorization": "Bearer not-a-real-token"},
     )
     assert (anonymous.status_code, wrong.status_code) == (401, 401)

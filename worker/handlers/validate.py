@@ -4,8 +4,8 @@ Static inspection again (the file on disk is the one the request checked: same s
 forward pass on a few real CIFAR-10 test images in the sandbox (``worker.sandbox``); the trusted
 parent checks the activations' shapes and finiteness. A refusal deletes the upload folder and the
 model row (its name becomes free again), marks the submission ``refused`` and fails the job with
-the reason. Success marks the model ``validated`` and records its commitments; scoring jobs are
-queued by the scoring area once it offers a job creator.
+the reason. Success marks the model ``ready``, records its commitments and queues one score job
+per registered benchmark (``app.runs.service.create_score_jobs``, the ``gpu`` queue).
 """
 
 from __future__ import annotations
@@ -25,8 +25,11 @@ import pandas as pd
 import torch
 from PIL import Image
 
+from app.core.db import unit_of_work
 from app.core.models import Model, ModelStatus, Submission, SubmissionStatus, WeightArtifact
+from app.jobs.dispatch import JobDispatcher
 from worker import runtime
+from worker.config import make_celery
 from worker.handlers import JobFailedError, JobReporter, register_handler
 from worker.inspection import (
     InspectionError,
@@ -79,7 +82,7 @@ def validate_submission(payload: dict[str, Any], report: JobReporter) -> dict[st
         refuse(upload)
         raise JobFailedError(f"the upload was refused: {error}") from None
     accept(upload, outcome)
-    report.progress(1.0, "validated")
+    report.progress(1.0, "validated; scoring queued")
     return outcome
 
 
@@ -257,16 +260,23 @@ def refuse(upload: StoredUpload) -> None:
 
 
 def accept(upload: StoredUpload, outcome: dict[str, Any]) -> None:
-    with runtime.session_factory().begin() as session:
+    """The model is ready; its score jobs (every registered benchmark) go out after the commit."""
+    from app.runs.service import create_score_jobs
+
+    factory = runtime.session_factory()
+    with unit_of_work(factory, JobDispatcher(make_celery(runtime.settings()), factory)) as session:
         model = session.get(Model, upload.model_id)
         submission = session.get(Submission, upload.submission_id)
         if model is None or submission is None:
             raise JobFailedError("the model was deleted while it was being validated")
-        model.status = ModelStatus.validated
+        model.status = ModelStatus.ready
         model.region_commitments = commitments(upload)
         model.model_metadata = {**model.model_metadata, **architecture_metadata(upload)}
         submission.status = SubmissionStatus.accepted
-    outcome["model_status"] = ModelStatus.validated.value
+        run = create_score_jobs(session, model)
+    outcome["model_status"] = ModelStatus.ready.value
+    outcome["score_jobs"] = [job.id for job in run.jobs]
+    outcome["benchmarks_skipped"] = run.skipped
 
 
 def commitments(upload: StoredUpload) -> dict[str, Any]:

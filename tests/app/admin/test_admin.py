@@ -74,12 +74,23 @@ def test_admin_deletes_a_model_with_its_files_and_cancels_its_jobs(
     assert client.delete(f"/api/v1/admin/models/{name}", headers=admin).status_code == 404
 
 
-def test_rescore_without_a_scoring_job_creator_is_a_clear_conflict(
-    client: TestClient, new_token
+def test_rescore_queues_score_jobs_and_names_what_it_cannot_find(
+    client: TestClient, new_token, session_factory
 ) -> None:
-    response = client.post("/api/v1/admin/rescore", json={}, headers=bearer(new_token(admin=True)))
-    assert response.status_code == 409
-    assert "no scoring job creator" in response.json()["detail"]
+    name = unique_name()
+    post(client, new_token(), RESNET20, architecture="resnet20_cifar10", name=name)
+    admin = bearer(new_token(admin=True))
+    body = {"model": name, "benchmark": "CIFAR10H-i2n"}
+    response = client.post("/api/v1/admin/rescore", json=body, headers=admin)
+    assert response.status_code == 202, response.text
+    [job_id] = response.json()["job_ids"]
+    with session_factory() as session:
+        job = session.get(Job, job_id)
+        assert (job.kind, job.queue) == ("score", "gpu")
+    missing = client.post("/api/v1/admin/rescore", json={"model": "no-such-model"}, headers=admin)
+    assert missing.status_code == 404
+    unknown = {"model": name, "benchmark": "No-such-benchmark"}
+    assert client.post("/api/v1/admin/rescore", json=unknown, headers=admin).status_code == 404
 
 
 def synthetic_brainio(folder: Path, member_name: str = "a.png") -> dict[str, tuple[str, bytes]]:

@@ -3,22 +3,31 @@
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.auth.service import issue_token
 from app.core.db import unit_of_work
 from app.core.models import Job
 from app.reference_models.service import reference_model
 from app.runs import repository
+from app.users.repository import by_email
 from app.users.service import create_user
 
-ADMIN = ("runs-admin@test.example", "a long admin password")
-USER = ("runs-user@test.example", "a long user password")
+ADMIN_EMAIL = "runs-admin@test.example"
+USER_EMAIL = "runs-user@test.example"
+ADMIN: dict[str, str] = {}
+USER: dict[str, str] = {}
 
 
 def setup_rows(factory: sessionmaker[Session]) -> None:
+    """The reference model, an admin and a user, and a fresh API token for each."""
     with unit_of_work(factory, lambda jobs: None) as session:
         if repository.model_by_name(session, "routes-cornet_z") is None:
             repository.add(session, reference_model(session, "routes-cornet_z", "cornet_z"))
-            create_user(session, *ADMIN, admin=True)
-            create_user(session, *USER)
+            create_user(session, ADMIN_EMAIL, "a long admin password", admin=True)
+            create_user(session, USER_EMAIL, "a long user password")
+        for email, headers in ((ADMIN_EMAIL, ADMIN), (USER_EMAIL, USER)):
+            user = by_email(session, email)
+            assert user is not None
+            headers["Authorization"] = f"Bearer {issue_token(session, user, 'runs').secret}"
 
 
 def test_retrain_queues_a_gpu_training_job(
@@ -26,7 +35,7 @@ def test_retrain_queues_a_gpu_training_job(
 ) -> None:
     setup_rows(session_factory)
     body = {"profile": "cpu-quick", "dataset": "/data/cifar10", "per_class": 50}
-    response = client.post("/api/v1/admin/models/routes-cornet_z/retrain", json=body, auth=ADMIN)
+    response = client.post("/api/v1/admin/models/routes-cornet_z/retrain", json=body, headers=ADMIN)
     assert response.status_code == 202, response.text
     with session_factory() as session:
         job = session.get(Job, response.json()["job_id"])
@@ -38,10 +47,10 @@ def test_non_admins_and_unknown_models_are_refused(
     client: TestClient, session_factory: sessionmaker[Session]
 ) -> None:
     setup_rows(session_factory)
-    as_user = client.post("/api/v1/admin/models/routes-cornet_z/retrain", json={}, auth=USER)
-    unknown = client.post("/api/v1/admin/models/no-such-model/retrain", json={}, auth=ADMIN)
+    as_user = client.post("/api/v1/admin/models/routes-cornet_z/retrain", json={}, headers=USER)
+    unknown = client.post("/api/v1/admin/models/no-such-model/retrain", json={}, headers=ADMIN)
     bad_profile = client.post(
-        "/api/v1/admin/models/routes-cornet_z/retrain", json={"profile": "x"}, auth=ADMIN
+        "/api/v1/admin/models/routes-cornet_z/retrain", json={"profile": "x"}, headers=ADMIN
     )
     assert (as_user.status_code, unknown.status_code) == (403, 404)
     assert unknown.json() == {"detail": "model 'no-such-model' not found"}
@@ -53,10 +62,10 @@ def test_unknown_benchmark_or_variant_is_a_422(
 ) -> None:
     setup_rows(session_factory)
     score = client.post(
-        "/api/v1/admin/models/routes-cornet_z/score", json={"benchmarks": ["Nope"]}, auth=ADMIN
+        "/api/v1/admin/models/routes-cornet_z/score", json={"benchmarks": ["Nope"]}, headers=ADMIN
     )
     study = client.post(
-        "/api/v1/admin/studies", json={"name": "s", "variants": ["resnet18"]}, auth=ADMIN
+        "/api/v1/admin/studies", json={"name": "s", "variants": ["resnet18"]}, headers=ADMIN
     )
     assert (score.status_code, study.status_code) == (422, 422)
     assert "Nope" in score.json()["detail"]

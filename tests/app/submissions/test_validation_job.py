@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
-from app.core.models import Model, ModelStatus, Submission, SubmissionStatus
+from app.core.models import Job, Model, ModelStatus, Submission, SubmissionStatus
 from tests.app.services import WorkerProcess, wait_for
 from tests.app.submissions.conftest import (
     RESNET20,
@@ -35,7 +35,9 @@ def worker(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[WorkerProcess]:
     start_from_an_idle_queue(service_settings, session_factory)
-    process = WorkerProcess(service_settings, tmp_path_factory.mktemp("worker") / "worker.log")
+    # Only the default queue: the score jobs a validation queues (gpu) stay queued here.
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    process = WorkerProcess(service_settings, log, queues="default")
     process.wait_ready()
     yield process
     process.stop()
@@ -60,8 +62,13 @@ def test_shipped_resnet20_weights_validate(
     assert "output behavior: shape (4, 64, 1, 1), finite" in job["log_tail"]
     with session_factory() as session:
         model = session.scalar(sa.select(Model).where(Model.name == name))
-        assert model.status is ModelStatus.validated
+        assert model.status is ModelStatus.ready
         assert model.model_metadata["parameter_count"] == 269722
+        score_jobs = session.scalars(
+            sa.select(Job).where(Job.model_id == model.id, Job.kind == "score")
+        ).all()
+    assert len(score_jobs) >= 1
+    assert all(job.queue == "gpu" for job in score_jobs)
     submission = client.get(
         f"/api/v1/submissions/{accepted['submission_id']}", headers=bearer(token)
     )

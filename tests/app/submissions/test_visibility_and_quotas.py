@@ -97,3 +97,15 @@ def test_job_page_offers_its_owner_cancel_and_retry(service_settings, new_token:
     assert owner.post(cancel, data={"csrf_token": "forged"}).status_code == 403
     assert owner.post(cancel, data={"csrf_token": csrf}, follow_redirects=False).status_code == 303
     assert "Retry</button>" in owner.get(accepted["status_url"]).text
+
+
+def test_a_private_uploaded_model_is_hidden_from_strangers_in_the_catalogue(
+    client: TestClient, new_token: NewToken
+) -> None:
+    owner, stranger, name = new_token(), new_token(), unique_name("private")
+    assert submit(client, owner, name=name, visibility="private").status_code == 202
+    assert client.get(f"/api/v1/models/{name}", headers=bearer(owner)).status_code == 200
+    assert client.get(f"/api/v1/models/{name}", headers=bearer(stranger)).status_code == 404
+    assert client.get(f"/api/v1/models/{name}").status_code == 404
+    listed = client.get("/api/v1/models", params={"q": name}, headers=bearer(stranger)).json()
+    assert name not in str(listed)

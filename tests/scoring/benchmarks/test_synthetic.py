@@ -1,5 +1,6 @@
-"""The SYNTHETIC neural suite: planted reliability, and (with the shipped files) the generator
-model near the ceiling, above a pixel baseline, and picked by layer selection."""
+"""The SYNTHETIC neural suite: planted reliability and low-rank drive, and (with the shipped
+files) the generator model near the ceiling, far above a pixel baseline, and picked by layer
+selection in both regions."""
 
 from __future__ import annotations
 
@@ -15,8 +16,10 @@ from scoring.metrics.neural import internal_consistency_ceiling
 from scoring.synthetic_data import (
     GENERATOR,
     GENERATOR_LAYERS,
+    PLANTED_COMPONENTS,
     PLANTED_RELIABILITY,
     plant_region,
+    planted_drive,
     trials_assembly,
 )
 
@@ -47,6 +50,14 @@ def test_planted_rates_are_positive_and_deterministic() -> None:
     assert reliability == pytest.approx(np.full(10, PLANTED_RELIABILITY))
 
 
+def test_planted_drive_is_low_rank_in_the_generator_features() -> None:
+    features = np.random.RandomState(0).randn(300, 500) ** 2
+    drive = planted_drive(features, 60, seed=1)
+    assert np.linalg.matrix_rank(drive) == PLANTED_COMPONENTS
+    assert drive.mean(axis=0) == pytest.approx(np.zeros(60), abs=1e-9)
+    assert drive.std(axis=0) == pytest.approx(np.ones(60))
+
+
 def test_shipped_synthetic_files_recover_the_planted_reliability() -> None:
     for region in ("V4", "IT"):
         benchmark = load_benchmark(f"Synthetic-{region}-pls")
@@ -55,13 +66,17 @@ def test_shipped_synthetic_files_recover_the_planted_reliability() -> None:
 
 
 @pytest.mark.slow
-def test_generator_layer_beats_the_pixel_baseline_and_is_selected(stand_in: type) -> None:
-    benchmark = load_benchmark("Synthetic-IT-pls", n_splits=3)
+@pytest.mark.parametrize("region", ["V4", "IT"])
+def test_generator_is_selected_near_the_ceiling_and_far_above_pixels(
+    region: str, stand_in: type
+) -> None:
+    benchmark = load_benchmark(f"Synthetic-{region}-pls", n_splits=1)
     assert isinstance(benchmark, NeuralPredictivityBenchmark)
-    choice = select_layer(GENERATOR, "IT", benchmark)
-    assert choice.layer == GENERATOR_LAYERS["IT"]
+    choice = select_layer(GENERATOR, region, benchmark)
+    generator = choice.scores[GENERATOR_LAYERS[region]]
+    assert choice.layer == GENERATOR_LAYERS[region]
+    assert generator >= 0.8  # ceiled (convention b); a perfect predictor would get 1/0.8
     stimuli, _ = benchmark.trials()
     pixels = stand_in()
     pixels.features = dict(zip(stimuli.stimulus_ids, pixels.readout_features(stimuli), strict=True))
-    baseline = benchmark(pixels)
-    assert baseline.center < choice.scores[GENERATOR_LAYERS["IT"]] - 0.3
+    assert benchmark(pixels).center < generator - 0.5

@@ -11,7 +11,7 @@ import xarray as xr
 
 from scoring.benchmarks import load_benchmark
 from scoring.benchmarks.kar2019 import TIME_BINS
-from scoring.benchmarks.transfer import render_digits
+from scoring.benchmarks.transfer import DigitsTransfer, render_digits
 from scoring.data.brainio import write_assembly, write_stimulus_set
 from scoring.data.stimuli import StimulusSet
 
@@ -22,11 +22,27 @@ def test_digits_are_rendered_in_order_with_labels(tmp_path: Path) -> None:
     assert digits.metadata["image_label"].iloc[:3].tolist() == ["0", "1", "2"]
 
 
+def test_a_digit_subset_is_stratified(tmp_path: Path) -> None:
+    digits = render_digits(tmp_path, n_per_class=3)
+    assert len(digits) == 30
+    assert digits.metadata["image_label"].value_counts().eq(3).all()
+    assert all(digits.path(sid).exists() for sid in digits.stimulus_ids)
+
+
+def test_the_default_digits_benchmark_keeps_the_spec_parameters() -> None:
+    benchmark = load_benchmark("Digits-transfer")
+    assert isinstance(benchmark, DigitsTransfer)
+    assert benchmark.n_folds == 5 and benchmark.n_per_class is None
+    assert benchmark.c_grid == pytest.approx(np.logspace(np.log10(5e-4), np.log10(5e-2), 10))
+
+
 def test_pixels_transfer_well_to_digits(stand_in: type) -> None:
-    score = load_benchmark("Digits-transfer")(stand_in())
-    assert 0.9 < score.raw <= 1.0
+    quick = {"c_grid": (0.0005, 0.005, 0.05), "n_folds": 2, "n_per_class": 40}
+    score = load_benchmark("Digits-transfer", **quick)(stand_in())
+    assert 0.85 < score.raw <= 1.0
     assert score.ceiled == score.raw
     assert score.details["C"] in score.details["c_grid"]
+    assert score.details["n_images"] == 400 and score.details["n_folds"] == 2
 
 
 @pytest.fixture(scope="module")
