@@ -42,3 +42,6 @@ bench: venv
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+chaos: venv services
+	. scripts/test_env.sh && $(BIN)/python -m pytest tests/chaos --chaos -p no:cacheprovider -v -rA

@@ -100,7 +100,12 @@ def test_serve_runs_jobs_end_to_end_without_servers(
     assert "job 1 queued" in queued.stdout, queued.output
 
     url, process, log = start_serve()
-    assert wait_healthy(url, process, log) == {"status": "ok", "database": "ok", "queue": "ok"}
+    assert wait_healthy(url, process, log) == {
+        "status": "ok",
+        "database": "ok",
+        "queue": "ok",
+        "storage": "ok",
+    }
     second = run_cli("jobs", "selfcheck", "--steps", "3", "--step-seconds", "0.2")
     assert second.exit_code == 0, second.output
     assert "job 2 (selfcheck): succeeded" in second.stdout

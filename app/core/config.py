@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///var/ventral.sqlite"
     broker_url: str = "sqla+sqlite:///var/broker.sqlite"
     storage_dir: Path = Path("var/storage")
+    storage_url: str = ""  # e.g. s3://bucket/prefix: an object store instead of storage_dir
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
 

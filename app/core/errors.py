@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import sqlalchemy as sa
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
@@ -13,10 +14,16 @@ from app.core.templates import templates
 
 log = logging.getLogger(__name__)
 
+# Lost or refused database connections: the service is degraded, not the request wrong.
+DATABASE_OUTAGES = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
+DATABASE_RETRY_SECONDS = "30"
+
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, _http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
+    for outage in DATABASE_OUTAGES:
+        app.add_exception_handler(outage, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected_error)
 
 
@@ -40,6 +47,14 @@ async def _http_error(request: Request, error: HTTPException) -> Response:
 
 async def _validation_error(request: Request, error: RequestValidationError) -> Response:
     return error_response(request, 422, describe_validation_errors(error))
+
+
+async def _database_unavailable(request: Request, error: Exception) -> Response:
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
+    detail = "the database is unavailable right now; please try again in a minute"
+    response = error_response(request, 503, detail)
+    response.headers["Retry-After"] = DATABASE_RETRY_SECONDS
+    return response
 
 
 async def _unexpected_error(request: Request, error: Exception) -> Response:

@@ -14,15 +14,17 @@ from app.main import create_app
 def test_healthz_reports_database_and_queue(client: TestClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "queue": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "queue": "ok", "storage": "ok"}
 
 
 def test_healthz_reports_an_unreachable_queue(service_settings: Settings) -> None:
     settings = service_settings.model_copy(update={"broker_url": "redis://127.0.0.1:1/0"})
     with TestClient(create_app(settings)) as client:
         response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "queue": "unavailable"}
+    assert response.status_code == 503
+    body = response.json()
+    assert (body["status"], body["database"], body["queue"]) == ("degraded", "ok", "unavailable")
+    assert "job queue (broker) is unreachable" in body["detail"]
 
 
 def test_healthz_is_503_without_database(service_settings: Settings) -> None:

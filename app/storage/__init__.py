@@ -1,0 +1,29 @@
+"""Files shared by the web and every worker: uploads, weights, artifacts, caches.
+
+``storage_from_settings(settings)`` gives a ``Storage``: a local folder by default
+(``VENTRAL_STORAGE_DIR``, a volume shared by all containers in production), or an S3-compatible
+object store when ``VENTRAL_STORAGE_URL`` is set (``s3://bucket/prefix``, through fsspec + s3fs).
+Every write is atomic: an object is either absent or complete, never half-written.
+"""
+
+from app.storage.base import (
+    InvalidKeyError,
+    ObjectNotFoundError,
+    Storage,
+    StorageError,
+    StorageFullError,
+    StorageUnavailableError,
+    StoredObject,
+)
+from app.storage.factory import storage_from_settings
+
+__all__ = [
+    "InvalidKeyError",
+    "ObjectNotFoundError",
+    "Storage",
+    "StorageError",
+    "StorageFullError",
+    "StorageUnavailableError",
+    "StoredObject",
+    "storage_from_settings",
+]

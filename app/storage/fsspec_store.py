@@ -1,0 +1,103 @@
+"""Storage in an object store through fsspec (S3 and S3-compatible stores via s3fs).
+
+fsspec and s3fs are imported only when this backend is used, so the default install does not
+need them. An object-store upload becomes visible only when it completes (S3 multipart upload);
+a failed write is discarded (the multipart upload aborted), never committed half-written
+(fsspec's ``autocommit=False`` protocol, which s3fs and the local file system implement).
+Credentials come from the library's usual places (``AWS_ACCESS_KEY_ID``, ``AWS_ENDPOINT_URL``, …).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from app.storage.base import (
+    HashingCounter,
+    ObjectNotFoundError,
+    ProbeResult,
+    StorageUnavailableError,
+    StoredObject,
+    check_key,
+)
+
+PROBE_KEY = "ventral-probe"
+
+
+class FsspecStorage:
+    def __init__(self, url: str, **options: Any) -> None:
+        try:
+            import fsspec
+        except ImportError as error:
+            raise StorageUnavailableError(
+                f"VENTRAL_STORAGE_URL={url!r} needs fsspec and s3fs installed ({error})"
+            ) from error
+        self.fs, root = fsspec.core.url_to_fs(url, **options)
+        self.root = root.rstrip("/")
+
+    def path(self, key: str) -> str:
+        return f"{self.root}/{check_key(key)}"
+
+    def write(self, key: str, chunks: Iterable[bytes]) -> StoredObject:
+        counter = HashingCounter()
+        self.fs.makedirs(posixpath.dirname(self.path(key)), exist_ok=True)
+        # autocommit=False: the object appears only at commit(); discard() aborts the upload.
+        handle = self.fs.open(self.path(key), "wb", autocommit=False)
+        try:
+            for chunk in chunks:
+                handle.write(counter.add(chunk))
+            handle.close()
+        except BaseException:
+            handle.discard()
+            raise
+        handle.commit()
+        return counter.stored(key)
+
+    @contextmanager
+    def open(self, key: str) -> Iterator[BinaryIO]:
+        try:
+            handle = self.fs.open(self.path(key), "rb")
+        except FileNotFoundError:
+            raise ObjectNotFoundError(f"no stored object {key!r}") from None
+        with handle:
+            yield handle
+
+    @contextmanager
+    def local_path(self, key: str) -> Iterator[Path]:
+        """A local copy for code that needs a file name (torch, onnxruntime); removed afterwards."""
+        with tempfile.TemporaryDirectory(prefix="ventral-object-") as folder:
+            copy = Path(folder) / Path(key).name
+            with self.open(key) as source, copy.open("wb") as target:
+                shutil.copyfileobj(source, target, 1 << 20)
+            yield copy
+
+    def exists(self, key: str) -> bool:
+        return bool(self.fs.isfile(self.path(key)))
+
+    def size(self, key: str) -> int:
+        try:
+            return int(self.fs.size(self.path(key)))
+        except FileNotFoundError:
+            raise ObjectNotFoundError(f"no stored object {key!r}") from None
+
+    def delete(self, key: str) -> None:
+        if self.exists(key):
+            self.fs.rm_file(self.path(key))
+
+    def keys(self, prefix: str = "") -> Iterator[str]:
+        base = f"{self.root}/{prefix}".rstrip("/")
+        for path in sorted(self.fs.find(base)):
+            yield path.removeprefix(self.root + "/")
+
+    def probe(self) -> ProbeResult:
+        try:
+            self.write(PROBE_KEY, [b"\0"])
+            self.delete(PROBE_KEY)
+        except Exception:  # any store error means the same to an operator: cannot write now
+            return "unavailable"
+        return "ok"

@@ -1,0 +1,175 @@
+"""Runs the performance scripts with small, bounded settings and writes docs/performance.md.
+
+Each entry runs as its own process; its printed figures go into the report verbatim, with the
+command, the wall time and the machine that produced them. Results are kept per entry in
+``var/bench/results.json``, so ``--only NAME`` re-measures one entry and keeps the others.
+
+    python -m bench.run_all                      # every default entry (about 15 min on 2 cores)
+    python -m bench.run_all --only worker_scaling load_test
+    python -m bench.run_all --full               # adds the end-to-end offline-suite run (slow)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "var" / "bench" / "results.json"
+REPORT = REPO / "docs" / "performance.md"
+# The PLS script's IT-sized default takes ~30 min per sklearn split on 2 cores: run_all shrinks
+# the SYNTHETIC problem (its module constants) to 640 images x 2,000 features x 168 sites.
+SMALL_PLS_SNIPPET = (
+    "import sys; import bench.pls_vs_sklearn as b; "
+    "b.N_OBJECTS, b.PER_OBJECT, b.N_FEATURES = 16, 40, 2000; "
+    "print('small setting set by bench/run_all.py: 640 images x 2,000 features x 168 sites "
+    "(the next line names the script default, not used here)'); "
+    "sys.argv = ['pls_vs_sklearn', '--splits', '2', '--sklearn-splits', '1']; b.main()"
+)
+SUITE_SNIPPET = (
+    "from scoring.benchmarks.run import score_model, summary; "
+    "print(summary(score_model('resnet20_cifar10', 'Digits-transfer')))"
+)
+
+
+@dataclass(frozen=True)
+class Entry:
+    name: str
+    title: str
+    what: str
+    argv: list[str]
+    full_only: bool = False
+
+
+ENTRIES = [
+    Entry("extraction_overhead", "Activation extraction vs a plain forward loop",
+          "images/s of our hooked extraction (copies, flattening, xarray assembly) vs `model(x)`",
+          ["bench/extraction_overhead.py", "--model", "cornet_s", "--images", "32", "--batch", "16",
+           "--threads", "2", "--repeats", "2"]),
+    Entry("pls_vs_sklearn", "Neural predictivity vs scikit-learn",
+          "our PLS vs sklearn's PLSRegression in the same pipeline (SYNTHETIC data, small setting)",
+          ["-c", SMALL_PLS_SNIPPET]),
+    Entry("training_throughput", "Training throughput vs a plain PyTorch loop",
+          "images/s of `scoring.training.train` vs a hand-written loop, same model/data/batch",
+          ["bench/training_throughput.py", "--model", "tiny", "--steps", "25", "--warmup", "5",
+           "--repeats", "2", "--per-class", "60"]),
+    Entry("worker_scaling", "Job throughput with 1, 2 and 4 worker processes",
+          "jobs/s on one batch of SYNTHETIC CPU-bound jobs (private Redis, scratch PostgreSQL)",
+          ["bench/worker_scaling.py", "--workers", "1", "2", "4", "--jobs", "8",
+           "--mebibytes", "2000"]),
+    Entry("load_test", "Web latency under load",
+          "mixed page/API reads by concurrent clients while jobs are created and run",
+          ["bench/load_test.py", "--seconds", "15", "--clients", "8", "--web-processes", "2",
+           "--models", "200"]),
+    Entry("offline_suite", "The offline suite for one model, end to end",
+          "`score_model` on the shipped ResNet-20 weights, Digits-transfer (real data)",
+          ["-c", SUITE_SNIPPET], full_only=True),
+]  # fmt: skip
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.is_file():
+        lines = cpuinfo.read_text().splitlines()
+        names = [line.split(":", 1)[1].strip() for line in lines if line.startswith("model name")]
+        cpu = names[0] if names else cpu
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return (f"{cpu}, {os.cpu_count()} CPUs, {memory:.0f} GiB RAM, {platform.system()} "
+            f"{platform.release()}, Python {platform.python_version()}; load average "
+            f"{os.getloadavg()[0]:.1f} at start")  # fmt: skip
+
+
+def command_of(entry: Entry) -> str:
+    if entry.argv[0] == "-c":  # a snippet: name the way to rerun it rather than quote it
+        return f"python -m bench.run_all --only {entry.name}"
+    return f"PYTHONPATH=. python {shlex.join(entry.argv)}"
+
+
+def run(entry: Entry, timeout: float) -> dict[str, object]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONUNBUFFERED": "1"}
+    started = time.perf_counter()
+    print(f"== {entry.name}: python {' '.join(entry.argv)}", flush=True)
+    try:
+        done = subprocess.run([sys.executable, *entry.argv], cwd=REPO, env=env, text=True,
+                              capture_output=True, timeout=timeout)  # fmt: skip
+        output, status = done.stdout + done.stderr[-2000:] * (done.returncode != 0), done.returncode
+    except subprocess.TimeoutExpired as expired:
+        partial = expired.stdout or b""  # bytes here even with text=True
+        partial = partial.decode(errors="replace") if isinstance(partial, bytes) else partial
+        output, status = f"{partial}\nstopped after {timeout:.0f} s", -1
+    print(output, flush=True)
+    return {
+        "command": command_of(entry),
+        "output": str(output).strip(),
+        "exit_status": status,
+        "seconds": round(time.perf_counter() - started, 1),
+        "machine": machine(),
+        "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def render(results: dict[str, dict[str, object]]) -> str:
+    lines = [
+        "# Performance",
+        "",
+        "Regenerated by `make bench` (`python -m bench.run_all`): each figure below is the printed",
+        "output of the named command, run with small bounded settings, on the machine named with",
+        "it. Ratios compare two code paths run alternately in the same process where possible, so",
+        "machine load hits both alike; absolute rates depend on the machine and its load.",
+        "Interpretation and caveats: the **Reading** section at the end (written by hand).",
+        "",
+    ]
+    for entry in ENTRIES:
+        result = results.get(entry.name)
+        lines += [f"## {entry.title}", "", entry.what + ".", ""]
+        if result is None:
+            lines += ["Not measured in the last run (`--full` adds it).", ""]
+            continue
+        status = "" if result["exit_status"] == 0 else f" — **exit status {result['exit_status']}**"
+        lines += [
+            f"`{result['command']}`  ",
+            f"{result['date']}, {result['seconds']} s wall{status}  ",
+            f"machine: {result['machine']}",
+            "",
+            "```",
+            str(result["output"]),
+            "```",
+            "",
+        ]
+    reading = REPORT.read_text().split("<!-- reading -->", 1)[1] if _has_reading() else "\n"
+    return "\n".join(lines) + "<!-- reading -->" + reading
+
+
+def _has_reading() -> bool:
+    return REPORT.is_file() and "<!-- reading -->" in REPORT.read_text()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="+", choices=[e.name for e in ENTRIES])
+    parser.add_argument("--full", action="store_true", help="also run the slow entries")
+    parser.add_argument("--timeout", type=float, default=900, help="per entry, seconds")
+    args = parser.parse_args()
+    results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
+    for entry in ENTRIES:
+        chosen = entry.name in args.only if args.only else (args.full or not entry.full_only)
+        if chosen:
+            results[entry.name] = run(entry, args.timeout)
+            RESULTS.parent.mkdir(parents=True, exist_ok=True)
+            RESULTS.write_text(json.dumps(results, indent=1))
+    REPORT.write_text(render(results))
+    print(f"wrote {REPORT.relative_to(REPO)}")
+
+
+if __name__ == "__main__":
+    main()
