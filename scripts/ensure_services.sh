@@ -56,7 +56,15 @@ ensure_bubblewrap() {
   echo "bubblewrap: installed"
 }
 
+ensure_compose_validator() {
+  # No Docker engine here; Debian's standalone docker-compose validates the compose files.
+  if command -v docker-compose >/dev/null; then echo "docker-compose: present"; return; fi
+  apt_install docker-compose
+  echo "docker-compose: installed"
+}
+
 ensure_postgres
 ensure_redis
 ensure_chromium
 ensure_bubblewrap
+ensure_compose_validator

@@ -76,7 +76,6 @@ def test_web_killed_during_an_upload_leaves_nothing_visible(
 
 def _api_token(settings: Settings, factory: sa.orm.sessionmaker) -> str:  # type: ignore[type-arg]
     from app.auth.service import issue_token
-
     from app.users.service import create_user
 
     with unit_of_work(factory, lambda jobs: None) as session:
