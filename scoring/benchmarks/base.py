@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -114,7 +115,7 @@ class BrainModel(Protocol):
     def look_at(self, stimuli: Any, number_of_trials: int = 1) -> Any: ...
 
 
-class Benchmark:
+class Benchmark(ABC):
     """Base of every benchmark: checks its data and calls ``score`` on a model."""
 
     info: BenchmarkInfo
@@ -153,8 +154,9 @@ class Benchmark:
         report(1.0, f"{self.identifier}: done")
         return score
 
+    @abstractmethod
     def score(self, brain_model: BrainModel, progress: Progress) -> Score:
-        raise NotImplementedError
+        """The benchmark's own scoring, once its data are known to be installed."""
 
 
 def _silent(fraction: float, message: str) -> None:
