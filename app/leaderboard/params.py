@@ -15,7 +15,9 @@ def _split(value: str) -> tuple[str, ...]:
 
 
 def leaderboard_query(
-    preset: Annotated[str, Query(description="leaderboard | paper-2019")] = DEFAULT_PRESET,
+    preset: Annotated[
+        str, Query(description="leaderboard | paper-2019 | offline")
+    ] = DEFAULT_PRESET,
     source: Annotated[
         str, Query(description="all | computed | published | a published source key; commas")
     ] = "all",

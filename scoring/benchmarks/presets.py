@@ -1,11 +1,12 @@
-"""The project's benchmark tree and its two composite presets, as configuration data.
+"""The project's benchmark tree and its composite presets, as configuration data.
 
 `paper-2019` reproduces the NeurIPS 2019 table: Brain-Score = mean of the *raw* V4, IT, I2n and
 OST values, with OST = 0 for feed-forward models; ImageNet and CIFAR-100 are shown beside it,
 never averaged in. `leaderboard` follows the Brain-Score website: ceiled values, averaged up the
 ``average_vision`` tree (neural = mean of the V1, V2, V4 and IT regions; IT holds both
 MajajHong2015.IT-pls and Kar2019-ost). The offline suite has its own roots so that a model scored
-only offline is never compared with one scored on the primate data under the same name.
+only offline is never compared with one scored on the primate data under the same name, and its
+own preset, `offline`, for installations without primate data.
 """
 
 from __future__ import annotations
@@ -45,6 +46,14 @@ PRESETS: dict[str, Preset] = {
         description="Brain-Score website: ceiled scores averaged up the average_vision tree",
         value="ceiled",
         roots=("average_vision", "engineering_vision", "offline_vision", "offline_engineering"),
+    ),
+    # A fresh installation has no primate data: this view ranks what it can score out of the
+    # box (CIFAR-10H human consistency first), without mixing it into the primate composites.
+    "offline": Preset(
+        name="offline",
+        description="Offline suite shipped with Ventral: CIFAR-10H behaviour, CIFAR-10, Digits",
+        value="ceiled",
+        roots=("offline_vision", "offline_engineering"),
     ),
 }
 

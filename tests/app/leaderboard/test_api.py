@@ -165,3 +165,21 @@ def _set_visibility(factory: sessionmaker[Session], visibility: Visibility) -> N
         model = session.scalars(sa.select(Model).where(Model.name == PRIVATE_MODEL)).one()
         model.visibility = visibility
         session.commit()
+
+
+def test_offline_preset_ranks_models_scored_on_the_shipped_suite(
+    board_client: TestClient, board_factory: sessionmaker[Session]
+):
+    with board_factory.begin() as session:
+        add_scored_model(session, "offline-a", {"CIFAR10H-i2n": 0.20, "CIFAR10-top1": 0.8})
+        add_scored_model(session, "offline-b", {"CIFAR10H-i2n": 0.25, "Digits-transfer": 0.9})
+    ranked = rows(board_client, preset="offline", source="computed")
+    names = [row["model"] for row in ranked if row["rank"] is not None]
+    assert names[:2] == ["offline-b", "offline-a"]
+    assert ranked[0]["aggregate"] == {
+        "value": 0.25,
+        "averaged": 1,
+        "total": 1,
+        "missing": [],
+    }
+    assert "offline" in board_client.get("/").text
