@@ -3,9 +3,12 @@ meanwhile, and afterwards every job, including one created during the outage, fi
 
 import signal
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
 from app.core.db import create_session_factory
@@ -23,20 +26,51 @@ pytestmark = [pytest.mark.chaos, pytest.mark.timeout(240)]
 STEPS = {"steps": 6, "step_seconds": 0.5}
 
 
+@contextmanager
+def web_and_two_workers(
+    settings: Settings, folder: Path
+) -> Iterator[tuple[WebProcess, list[WorkerProcess]]]:
+    """A web process and two ready worker processes, all stopped afterwards."""
+    web = WebProcess(settings, folder / "web.log")
+    web.start()
+    workers = [WorkerProcess(settings, folder / f"w{i}.log", f"w{i}") for i in (0, 1)]
+    try:
+        for worker in workers:
+            worker.wait_ready(60)
+        yield web, workers
+    finally:
+        for worker in workers:
+            worker.stop()
+        web.stop()
+
+
+def start_jobs(settings: Settings, factory: sessionmaker[Session], count: int) -> list[int]:
+    """``count`` selfcheck jobs, returned once one of them is under way."""
+    job_ids = [submit_job(settings, factory, "selfcheck", STEPS) for _ in range(count)]
+    wait_for(lambda: any(j.progress > 0 for j in read_jobs(factory, job_ids)), 60, "progress")
+    return job_ids
+
+
+def assert_recovered(
+    web: WebProcess,
+    workers: list[WorkerProcess],
+    factory: sessionmaker[Session],
+    job_ids: list[int],
+    settle_seconds: float,
+) -> None:
+    """/healthz back to 200, every job finished exactly once, every worker still alive."""
+    wait_for(lambda: web.health()[0] == 200, 30, "/healthz to recover")
+    wait_all_finished(factory, job_ids, 150)
+    assert_each_succeeded_once(factory, job_ids, settle_seconds=settle_seconds + 2)
+    assert all(worker.process.poll() is None for worker in workers)
+
+
 def test_redis_killed_and_restarted_while_jobs_are_queued_and_running(
     chaos_settings: Settings, redis_server: RedisServer, tmp_path: Path
 ) -> None:
     factory = create_session_factory(chaos_settings)
-    web = WebProcess(chaos_settings, tmp_path / "web.log")
-    web.start()
-    worker_processes = [
-        WorkerProcess(chaos_settings, tmp_path / f"w{i}.log", f"w{i}") for i in (0, 1)
-    ]
-    try:
-        for worker in worker_processes:
-            worker.wait_ready(60)
-        job_ids = [submit_job(chaos_settings, factory, "selfcheck", STEPS) for _ in range(6)]
-        wait_for(lambda: any(j.progress > 0 for j in read_jobs(factory, job_ids)), 60, "progress")
+    with web_and_two_workers(chaos_settings, tmp_path) as (web, workers):
+        job_ids = start_jobs(chaos_settings, factory, 6)
         redis_server.stop(signal.SIGKILL)
 
         status, body = web.health()
@@ -49,31 +83,16 @@ def test_redis_killed_and_restarted_while_jobs_are_queued_and_running(
         time.sleep(3)
         redis_server.start()
 
-        wait_for(lambda: web.health()[0] == 200, 30, "/healthz to recover")
-        wait_all_finished(factory, job_ids, 150)
         settle = chaos_settings.broker_visibility_timeout + chaos_settings.sweep_interval_seconds
-        assert_each_succeeded_once(factory, job_ids, settle_seconds=settle + 2)
-        assert all(worker.process.poll() is None for worker in worker_processes)
-    finally:
-        for worker in worker_processes:
-            worker.stop()
-        web.stop()
+        assert_recovered(web, workers, factory, job_ids, settle)
 
 
 def test_postgres_restarted_while_jobs_run(
     chaos_settings: Settings, postgres_cluster: PostgresCluster, tmp_path: Path
 ) -> None:
     factory = create_session_factory(chaos_settings)
-    web = WebProcess(chaos_settings, tmp_path / "web.log")
-    web.start()
-    worker_processes = [
-        WorkerProcess(chaos_settings, tmp_path / f"w{i}.log", f"w{i}") for i in (0, 1)
-    ]
-    try:
-        for worker in worker_processes:
-            worker.wait_ready(60)
-        job_ids = [submit_job(chaos_settings, factory, "selfcheck", STEPS) for _ in range(4)]
-        wait_for(lambda: any(j.progress > 0 for j in read_jobs(factory, job_ids)), 60, "progress")
+    with web_and_two_workers(chaos_settings, tmp_path) as (web, workers):
+        job_ids = start_jobs(chaos_settings, factory, 4)
         postgres_cluster.stop("immediate")  # as a crash: connections cut, recovery at start
 
         status, body = web.health()
@@ -83,15 +102,8 @@ def test_postgres_restarted_while_jobs_run(
         time.sleep(3)
         postgres_cluster.start()
 
-        wait_for(lambda: web.health()[0] == 200, 30, "/healthz to recover")
-        wait_all_finished(factory, job_ids, 150)
         settle = chaos_settings.job_stale_seconds + chaos_settings.sweep_interval_seconds
-        assert_each_succeeded_once(factory, job_ids, settle_seconds=settle + 2)
-        assert all(worker.process.poll() is None for worker in worker_processes)
-    finally:
-        for worker in worker_processes:
-            worker.stop()
-        web.stop()
+        assert_recovered(web, workers, factory, job_ids, settle)
 
 
 def httpx_status(url: str) -> int:
