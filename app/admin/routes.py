@@ -19,8 +19,8 @@ from app.core.models import Role, User
 from app.core.params import RowId
 from app.core.templates import templates
 from app.jobs.schemas import JobRead
+from app.storage.scratch import new_staging_folder, remove_staging
 from app.submissions.schemas import MODEL_NAME_PATTERN
-from app.submissions.service import new_staging_folder, remove_staging
 from app.submissions.upload import UploadError, receive_multipart
 from app.users import service as users
 

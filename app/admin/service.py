@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 from sqlalchemy.orm import Session
 
 from app.admin import repository
 from app.admin.schemas import RescoreRequest, UserUpdate
 from app.core.config import Settings
 from app.core.models import Job, JobStatus, Model, User, utcnow
-from app.submissions.service import upload_folder
+from app.submissions.service import remove_upload
 from app.users.service import get_user
 
 
@@ -43,23 +40,13 @@ def delete_model(session: Session, settings: Settings, name: str) -> int:
         job.cancel_requested = True
         if job.status is JobStatus.queued:
             job.status, job.finished_at, job.message = JobStatus.cancelled, utcnow(), "cancelled"
-    folders = [
-        upload_folder(settings, sid)
-        for sid in repository.submission_ids_of_model(session, model.id)
-    ]
+    submissions = list(repository.submission_ids_of_model(session, model.id))
     artifact = model.weights_artifact
     session.delete(model)
     if artifact is not None:
         session.delete(artifact)
     session.flush()
-    return sum(_remove(folder) for folder in folders)
-
-
-def _remove(folder: Path) -> int:
-    if not folder.is_dir():
-        return 0
-    shutil.rmtree(folder)
-    return 1
+    return sum(remove_upload(settings, sid) > 0 for sid in submissions)
 
 
 def rescore(session: Session, request: RescoreRequest) -> list[Job]:

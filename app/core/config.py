@@ -31,6 +31,7 @@ class Settings(BaseSettings):
     broker_url: str = "sqla+sqlite:///var/broker.sqlite"
     storage_dir: Path = Path("var/storage")
     storage_url: str = ""  # e.g. s3://bucket/prefix: an object store instead of storage_dir
+    scratch_dir: Path = Path("var/scratch")  # this host's own: staging, sandboxes, object copies
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
 

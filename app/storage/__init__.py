@@ -14,8 +14,10 @@ from app.storage.base import (
     StorageFullError,
     StorageUnavailableError,
     StoredObject,
+    delete_prefix,
+    put_file,
 )
-from app.storage.factory import storage_from_settings
+from app.storage.factory import objects_cache, shared_folder, storage_from_settings
 
 __all__ = [
     "InvalidKeyError",
@@ -25,5 +27,9 @@ __all__ = [
     "StorageFullError",
     "StorageUnavailableError",
     "StoredObject",
+    "delete_prefix",
+    "objects_cache",
+    "put_file",
+    "shared_folder",
     "storage_from_settings",
 ]

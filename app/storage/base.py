@@ -12,6 +12,7 @@ from typing import BinaryIO, Literal, Protocol
 
 KEY_SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,199}")
 MAX_KEY_SEGMENTS = 16
+CHUNK_BYTES = 1 << 20
 ProbeResult = Literal["ok", "full", "unavailable"]
 
 
@@ -43,13 +44,21 @@ class StoredObject:
 
 
 class Storage(Protocol):
-    """Objects addressed by ``a/b/c.ext`` keys; writes are atomic (all or nothing)."""
+    """Objects addressed by ``a/b/c.ext`` keys; writes are atomic (all or nothing).
+
+    ``local_root`` is the folder holding the objects when they are plain files on this host (the
+    local backend, possibly a shared volume), else ``None`` (an object store).
+    """
+
+    local_root: Path | None
 
     def write(self, key: str, chunks: Iterable[bytes]) -> StoredObject: ...
 
     def open(self, key: str) -> AbstractContextManager[BinaryIO]: ...
 
     def local_path(self, key: str) -> AbstractContextManager[Path]: ...
+
+    def local_copy(self, key: str, cache_dir: Path) -> Path: ...
 
     def exists(self, key: str) -> bool: ...
 
@@ -84,3 +93,17 @@ class HashingCounter:
 
     def stored(self, key: str) -> StoredObject:
         return StoredObject(key, self.size, self.digest.hexdigest())
+
+
+def put_file(storage: Storage, key: str, path: Path) -> StoredObject:
+    """Store the file at ``path`` under ``key`` (atomically, like every write)."""
+    with path.open("rb") as handle:
+        return storage.write(key, iter(lambda: handle.read(CHUNK_BYTES), b""))
+
+
+def delete_prefix(storage: Storage, prefix: str) -> int:
+    """Delete every object under ``prefix/``; how many were deleted."""
+    keys = list(storage.keys(check_key(prefix)))
+    for key in keys:
+        storage.delete(key)
+    return len(keys)

@@ -1,4 +1,4 @@
-"""Chooses the storage backend from the settings."""
+"""Chooses the storage backend from the settings, and where this host keeps its own files."""
 
 from __future__ import annotations
 
@@ -19,3 +19,16 @@ def storage_from_settings(settings: Settings) -> Storage:
     from app.storage.fsspec_store import FsspecStorage
 
     return FsspecStorage(url)
+
+
+def shared_folder(settings: Settings, storage: Storage, name: str) -> Path:
+    """A folder for files worth sharing between hosts but not worth an object each (activation
+    caches, training checkpoints): inside the storage folder when it is one (a volume every host
+    mounts), else in this host's scratch folder."""
+    root = storage.local_root if storage.local_root is not None else settings.scratch_dir
+    return root / name
+
+
+def objects_cache(settings: Settings) -> Path:
+    """Where this host keeps downloaded copies of stored objects (object stores only)."""
+    return settings.scratch_dir / "objects"

@@ -9,9 +9,11 @@ Credentials come from the library's usual places (``AWS_ACCESS_KEY_ID``, ``AWS_E
 
 from __future__ import annotations
 
+import os
 import posixpath
 import shutil
 import tempfile
+import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,6 +41,7 @@ class FsspecStorage:
             ) from error
         self.fs, root = fsspec.core.url_to_fs(url, **options)
         self.root = root.rstrip("/")
+        self.local_root: Path | None = None
 
     def path(self, key: str) -> str:
         return f"{self.root}/{check_key(key)}"
@@ -75,6 +78,24 @@ class FsspecStorage:
             with self.open(key) as source, copy.open("wb") as target:
                 shutil.copyfileobj(source, target, 1 << 20)
             yield copy
+
+    def local_copy(self, key: str, cache_dir: Path) -> Path:
+        """A copy under ``cache_dir/<key>``, downloaded once and kept; a copy whose size differs
+        from the object's is fetched again. The download lands under a temporary name first, so
+        concurrent workers on one host never read a half-written copy."""
+        target = cache_dir / check_key(key)
+        expected = self.size(key)
+        if target.is_file() and target.stat().st_size == expected:
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
+        try:
+            with self.open(key) as source, partial.open("wb") as copy:
+                shutil.copyfileobj(source, copy, 1 << 20)
+            os.replace(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+        return target
 
     def exists(self, key: str) -> bool:
         return bool(self.fs.isfile(self.path(key)))

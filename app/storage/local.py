@@ -29,6 +29,7 @@ NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
 class LocalStorage:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
+        self.local_root: Path | None = self.root
 
     def path(self, key: str) -> Path:
         return self.root / check_key(key)
@@ -64,6 +65,13 @@ class LocalStorage:
         if not path.is_file():
             raise ObjectNotFoundError(f"no stored object {key!r}")
         yield path
+
+    def local_copy(self, key: str, cache_dir: Path) -> Path:
+        """The object's own file: it is on this host already (``cache_dir`` is not needed)."""
+        path = self.path(key)
+        if not path.is_file():
+            raise ObjectNotFoundError(f"no stored object {key!r}")
+        return path
 
     def exists(self, key: str) -> bool:
         return self.path(key).is_file()

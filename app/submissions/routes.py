@@ -15,6 +15,7 @@ from app.core.db import SessionDep
 from app.core.models import Submission
 from app.core.params import RowId
 from app.core.templates import templates
+from app.storage.scratch import new_staging_folder, remove_staging
 from app.submissions import service
 from app.submissions.schemas import MODEL_NAME_PATTERN, SubmissionAccepted, SubmissionRead
 from app.submissions.upload import UploadError, receive_multipart
@@ -72,7 +73,7 @@ async def create_submission(
     with its ``manifest``. Checked statically at once; its forward pass runs in a validation job
     whose id comes back (202)."""
     settings: Settings = request.app.state.settings
-    staging = service.new_staging_folder(settings)
+    staging = new_staging_folder(settings)
     try:
         await run_in_threadpool(service.check_quotas, session, settings, user)
         form = await receive_multipart(
@@ -83,11 +84,11 @@ async def create_submission(
             max_file_bytes=settings.max_upload_bytes,
             namer=service.stored_name,
         )
-        return await run_in_threadpool(service.submit, session, settings, user, form, staging)
+        return await run_in_threadpool(service.submit, session, settings, user, form)
     except UploadError as error:
         raise HTTPException(error.status_code, str(error)) from None
     finally:
-        service.remove_staging(staging)
+        remove_staging(staging)
 
 
 @api_router.get("", response_model=list[SubmissionRead])

@@ -1,15 +1,14 @@
 """Accepting an upload: quotas, static inspection, rows, storage, then the validation job.
 
-Storage layout: ``<storage>/uploads/<submission id>/`` holds ``weights.safetensors`` or
-``model.onnx`` (+ ``manifest.json``); bodies stream first into ``uploads/.staging/<random>/``,
-which is renamed once the rows exist, and deleted whatever goes wrong before.
+Storage layout: the keys ``uploads/<submission id>/weights.safetensors`` or ``.../model.onnx``
+(+ ``.../manifest.json``), in whichever storage backend is configured; the artifact row's ``path``
+is that key. Bodies stream first into this host's staging folder (``app.storage.scratch``), are
+stored once the rows exist, and the staging folder is deleted whatever happens.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -31,6 +30,7 @@ from app.core.models import (
     utcnow,
 )
 from app.jobs.service import create_job
+from app.storage import delete_prefix, put_file, storage_from_settings
 from app.submissions import repository
 from app.submissions.schemas import SubmissionAccepted, SubmissionFields
 from app.submissions.upload import ReceivedFile, ReceivedForm, UploadError
@@ -49,7 +49,6 @@ from worker.inspection.filekind import CONVERT_HINT, PICKLE_EXTENSIONS
 
 FILE_FIELD = "file"
 UPLOADS = "uploads"
-STAGING = ".staging"
 MANIFEST_FILE = "manifest.json"
 STORED_NAMES = {".safetensors": "weights.safetensors", ".onnx": "model.onnx"}
 VALIDATE_JOB = "validate"
@@ -75,18 +74,13 @@ class SubmissionNotFoundError(LookupError):
         super().__init__(f"submission {submission_id} not found")
 
 
-def uploads_root(settings: Settings) -> Path:
-    return settings.storage_dir / UPLOADS
+def upload_prefix(submission_id: int) -> str:
+    """The storage prefix of one submission's files."""
+    return f"{UPLOADS}/{submission_id}"
 
 
-def upload_folder(settings: Settings, submission_id: int) -> Path:
-    return uploads_root(settings) / str(submission_id)
-
-
-def new_staging_folder(settings: Settings) -> Path:
-    folder = uploads_root(settings) / STAGING / uuid.uuid4().hex
-    folder.mkdir(parents=True)
-    return folder
+def remove_upload(settings: Settings, submission_id: int) -> int:
+    return delete_prefix(storage_from_settings(settings), upload_prefix(submission_id))
 
 
 def stored_name(field: str, filename: str) -> str:
@@ -195,7 +189,7 @@ def _required_architecture(fields: SubmissionFields) -> str:
 
 
 def submit(
-    session: Session, settings: Settings, user: User, form: ReceivedForm, staging: Path
+    session: Session, settings: Settings, user: User, form: ReceivedForm
 ) -> SubmissionAccepted:
     """Check the staged upload, add its rows, move it into place and queue its validation."""
     fields = parse_fields(form.fields)
@@ -205,13 +199,9 @@ def submit(
     file_format = inspect_file(upload, fields, settings)
     if repository.model_by_name(session, fields.name) is not None:
         raise NameTakenError(fields.name)
-    if fields.manifest:
-        (staging / MANIFEST_FILE).write_text(fields.manifest)
     model, submission = _add_rows(session, user, fields, upload, file_format)
-    folder = upload_folder(settings, submission.id)
-    staging.rename(folder)
     assert model.weights_artifact is not None
-    model.weights_artifact.path = str((folder / upload.path.name).relative_to(settings.storage_dir))
+    model.weights_artifact.path = store_upload(settings, submission.id, upload, fields.manifest)
     job = create_job(
         session,
         VALIDATE_JOB,
@@ -223,6 +213,21 @@ def submit(
     return SubmissionAccepted(
         submission_id=submission.id, job_id=job.id, model=model.name, status_url=f"/jobs/{job.id}"
     )
+
+
+def store_upload(
+    settings: Settings, submission_id: int, upload: ReceivedFile, manifest: str | None
+) -> str:
+    """Copy the staged file (and manifest) into storage; the weights' key."""
+    storage = storage_from_settings(settings)
+    prefix = upload_prefix(submission_id)
+    if manifest:
+        storage.write(f"{prefix}/{MANIFEST_FILE}", [manifest.encode()])
+    stored = put_file(storage, f"{prefix}/{upload.path.name}", upload.path)
+    if stored.sha256 != upload.sha256:  # the staged file changed under us: keep nothing
+        delete_prefix(storage, prefix)
+        raise UploadError("the upload changed while it was being stored; send it again")
+    return stored.key
 
 
 def _add_rows(
@@ -273,10 +278,6 @@ def submissions_of(session: Session, user: User) -> list[Submission]:
 
 def model_of(session: Session, submission: Submission) -> Model | None:
     return None if submission.model_id is None else session.get(Model, submission.model_id)
-
-
-def remove_staging(staging: Path) -> None:
-    shutil.rmtree(staging, ignore_errors=True)
 
 
 def validate_jobs(submission: Submission) -> list[Job]:
