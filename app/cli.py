@@ -194,8 +194,9 @@ def seed_database(settings: Settings) -> None:
 
 
 def ensure_local_dirs(settings: Settings) -> None:
-    """Create var/, the storage folder and the folders of SQLite files named in the URLs."""
-    for folder in (settings.var_dir, settings.storage_dir):
+    """Create var/, the storage and scratch folders and the folders of SQLite files named in the
+    URLs."""
+    for folder in (settings.var_dir, settings.storage_dir, settings.scratch_dir):
         folder.mkdir(parents=True, exist_ok=True)
     for url in (settings.database_url, settings.broker_url.removeprefix("sqla+")):
         parsed = make_url(url)

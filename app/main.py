@@ -21,6 +21,7 @@ from app.jobs.dispatch import JobDispatcher
 from app.jobs.routes import page_router as job_pages
 from app.leaderboard.routes import router as leaderboard_pages
 from app.plots.routes import page_router as plot_pages
+from app.storage.scratch import remove_stale_staging
 from app.submissions.routes import page_router as submission_pages
 from worker.config import make_celery
 
@@ -49,4 +50,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    remove_stale_staging(settings)  # left by a web process killed during an upload
     return app

@@ -21,4 +21,5 @@ def _fresh_connections_after_fork(**_: Any) -> None:
 
 @worker_ready.connect
 def _start_sweeper(**_: Any) -> None:
+    runtime.prune_scratch()
     runtime.start_sweeper()

@@ -6,6 +6,7 @@ import logging
 import socket
 import threading
 from functools import lru_cache
+from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -13,9 +14,12 @@ from app.core.config import Settings, get_settings
 from app.core.db import create_session_factory
 from app.jobs.dispatch import JobDispatcher
 from app.jobs.service import sweep_jobs
+from app.storage import Storage, objects_cache, storage_from_settings
+from app.storage.scratch import STALE_AFTER_SECONDS, remove_stale, remove_stale_files
 from worker.config import make_celery
 
 log = logging.getLogger(__name__)
+OBJECT_COPIES_KEPT_SECONDS = 7 * 24 * 3600
 
 
 def settings() -> Settings:
@@ -27,9 +31,31 @@ def session_factory() -> sessionmaker[Session]:
     return create_session_factory(settings())
 
 
+@lru_cache
+def storage() -> Storage:
+    return storage_from_settings(settings())
+
+
+def local_object(key: str) -> Path:
+    """A stored object as a file on this host: the object itself in a local storage folder, else
+    a copy in this host's objects cache (downloaded once)."""
+    return storage().local_copy(key, objects_cache(settings()))
+
+
+def prune_scratch() -> None:
+    """Forget downloaded objects unused for a week (objects deleted meanwhile included), and
+    sandbox folders of killed validations."""
+    scratch = settings().scratch_dir
+    removed = remove_stale_files(objects_cache(settings()), OBJECT_COPIES_KEPT_SECONDS)
+    removed += remove_stale(scratch / "sandbox", STALE_AFTER_SECONDS)
+    if removed:
+        log.info("removed %d stale entries from %s", removed, scratch)
+
+
 def reset() -> None:
     """Forget connections (after a fork): the next use opens new ones."""
     session_factory.cache_clear()
+    storage.cache_clear()
 
 
 def hostname() -> str:

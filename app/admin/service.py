@@ -8,6 +8,8 @@ from app.admin import repository
 from app.admin.schemas import RescoreRequest, UserUpdate
 from app.core.config import Settings
 from app.core.models import Job, JobStatus, Model, User, utcnow
+from app.runs.service import trained_weights_prefix
+from app.storage import delete_prefix, storage_from_settings
 from app.submissions.service import remove_upload
 from app.users.service import get_user
 
@@ -41,11 +43,12 @@ def delete_model(session: Session, settings: Settings, name: str) -> int:
         if job.status is JobStatus.queued:
             job.status, job.finished_at, job.message = JobStatus.cancelled, utcnow(), "cancelled"
     submissions = list(repository.submission_ids_of_model(session, model.id))
-    artifact = model.weights_artifact
+    model_id, artifact = model.id, model.weights_artifact
     session.delete(model)
     if artifact is not None:
         session.delete(artifact)
     session.flush()
+    delete_prefix(storage_from_settings(settings), trained_weights_prefix(model_id))
     return sum(remove_upload(settings, sid) > 0 for sid in submissions)
 
 

@@ -31,7 +31,9 @@ class Settings(BaseSettings):
     broker_url: str = "sqla+sqlite:///var/broker.sqlite"
     storage_dir: Path = Path("var/storage")
     storage_url: str = ""  # e.g. s3://bucket/prefix: an object store instead of storage_dir
-    scratch_dir: Path = Path("var/scratch")  # this host's own: staging, sandboxes, object copies
+    # This host's own files (upload staging, sandbox folders, copies of stored objects);
+    # default: <var_dir>/scratch.
+    scratch_dir: Path = Path("var/scratch")
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
 
@@ -64,6 +66,12 @@ class Settings(BaseSettings):
                 "VENTRAL_SECRET_KEY is unset or a placeholder; set a long random value"
             )
         self.secret_key = _development_secret(self.var_dir)
+        return self
+
+    @model_validator(mode="after")
+    def _scratch_under_var(self) -> Self:
+        if "scratch_dir" not in self.model_fields_set:
+            self.scratch_dir = self.var_dir / "scratch"
         return self
 
     @model_validator(mode="after")

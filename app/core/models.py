@@ -182,7 +182,11 @@ class Model(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     weights_artifact: Mapped[WeightArtifact | None] = relationship()
-    scores: Mapped[list[Score]] = relationship(back_populates="model")
+    # The database deletes a model's scores with it (ON DELETE CASCADE); the ORM must not try
+    # to orphan them first (scores.model_id is NOT NULL).
+    scores: Mapped[list[Score]] = relationship(
+        back_populates="model", cascade="all, delete-orphan", passive_deletes=True
+    )
 
 
 class Benchmark(Base):

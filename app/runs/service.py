@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -19,6 +18,7 @@ from app.core.models import Benchmark, Job, Model, Score, ScoreStatus, WeightArt
 from app.jobs.service import create_job
 from app.runs import repository
 from app.runs.parametrizations import benchmark_params
+from app.storage import StoredObject
 from worker.config import GPU_QUEUE
 
 SCORE_QUEUE = GPU_QUEUE
@@ -177,10 +177,12 @@ def _set_run_metadata(model: Model, run: ScoringRun, job_ids: list[int]) -> None
 
 @dataclass(frozen=True)
 class ScoreTarget:
-    """What a score job scores: the registry architecture and the weights file, if any."""
+    """What a score job scores: the registry architecture and where its weights are, if any:
+    a storage key (uploads, trained weights) or the absolute path of weights shipped with the
+    code (reference models)."""
 
     architecture: str
-    weights: Path | None
+    weights: str | None
     weights_metadata: dict[str, Any]
 
 
@@ -189,7 +191,7 @@ def score_target(session: Session, model_id: int) -> ScoreTarget:
     if model is None or model.architecture is None:
         raise ModelNotFoundError(str(model_id))
     artifact = repository.artifact(session, model.weights_artifact_id)
-    weights = Path(artifact.path) if artifact is not None else None
+    weights = artifact.path if artifact is not None else None
     return ScoreTarget(model.architecture, weights, dict(model.model_metadata.get("weights", {})))
 
 
@@ -301,23 +303,29 @@ def create_training_job(
     )
 
 
+def trained_weights_key(model_id: int, sha256: str) -> str:
+    """Where a training run's weights are stored (a new key per result: never overwritten)."""
+    return f"{trained_weights_prefix(model_id)}/weights-{sha256[:16]}.safetensors"
+
+
+def trained_weights_prefix(model_id: int) -> str:
+    return f"models/{model_id}"
+
+
 def attach_trained_weights(
     session: Session,
     model_id: int,
     result: dict[str, Any],
+    stored: StoredObject,
     parametrization: str = "leaderboard",
     benchmarks: list[str] | None = None,
 ) -> ScoringRun:
-    """The finished weights become the model's artifact; then the model is scored again."""
+    """The stored weights become the model's artifact; then the model is scored again."""
     model = repository.lock_model(session, model_id)
-    weights = Path(result["weights_path"])
     artifact = repository.add(
         session,
         WeightArtifact(
-            sha256=result["sha256"],
-            size=weights.stat().st_size,
-            path=str(weights),
-            format="safetensors",
+            sha256=stored.sha256, size=stored.size, path=stored.key, format="safetensors"
         ),
     )
     model.weights_artifact_id = artifact.id

@@ -86,6 +86,7 @@ class FsspecStorage:
         target = cache_dir / check_key(key)
         expected = self.size(key)
         if target.is_file() and target.stat().st_size == expected:
+            target.touch()  # used now: kept by the scratch pruning (app.storage.scratch)
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")

@@ -40,8 +40,7 @@ class LocalStorage:
         counter = HashingCounter()
         try:
             self._write_file(temporary, _from_source(chunks, counter))
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(temporary, target)
+            _move_into_place(temporary, target)
         except SourceError as error:
             raise error.original from None
         except OSError as error:
@@ -83,7 +82,18 @@ class LocalStorage:
             raise ObjectNotFoundError(f"no stored object {key!r}") from None
 
     def delete(self, key: str) -> None:
-        self.path(key).unlink(missing_ok=True)
+        path = self.path(key)
+        path.unlink(missing_ok=True)
+        self._remove_empty_folders(path.parent)
+
+    def _remove_empty_folders(self, folder: Path) -> None:
+        """Folders exist only to hold objects: drop the ones a deletion left empty."""
+        while folder != self.root and folder.is_relative_to(self.root):
+            try:
+                folder.rmdir()
+            except OSError:  # not empty (or already gone): the folders above are in use too
+                return
+            folder = folder.parent
 
     def keys(self, prefix: str = "") -> Iterator[str]:
         base = self.root / prefix if prefix else self.root
@@ -144,6 +154,18 @@ def _from_source(chunks: Iterable[bytes], counter: HashingCounter) -> Iterator[b
         except Exception as error:
             raise SourceError(error) from error
         yield counter.add(chunk)
+
+
+def _move_into_place(temporary: Path, target: Path) -> None:
+    for attempt in range(3):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.replace(temporary, target)
+            return
+        except FileNotFoundError:
+            # A deletion emptied and removed the folder between mkdir and replace; make it again.
+            if attempt == 2:
+                raise
 
 
 def _remove_quietly(path: Path) -> None:

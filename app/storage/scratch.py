@@ -46,6 +46,18 @@ def remove_stale(root: Path, max_age: float) -> int:
     return len(stale)
 
 
+def remove_stale_files(root: Path, max_age: float) -> int:
+    """Delete the files under ``root`` not modified (or, for cached copies, used: see
+    ``FsspecStorage.local_copy``) for ``max_age`` seconds; how many were deleted."""
+    if not root.is_dir():
+        return 0
+    deadline = time.time() - max_age
+    stale = [path for path in root.rglob("*") if path.is_file() and _newest_change(path) < deadline]
+    for path in stale:
+        path.unlink(missing_ok=True)
+    return len(stale)
+
+
 def _newest_change(entry: Path) -> float:
     try:
         times = [entry.stat().st_mtime]

@@ -22,10 +22,12 @@ from app.core.db import unit_of_work
 from app.jobs.dispatch import JobDispatcher
 from app.jobs.lifecycle import JobCancelledError, LostOwnershipError
 from app.runs import service
+from app.storage import ObjectNotFoundError, shared_folder
 from worker import runtime
 from worker.config import make_celery
 from worker.handlers import JobFailedError, JobReporter, register_handler
 
+ACTIVATIONS = "cache/activations"
 REPLACED = "a newer scoring job replaced this one; its result was not kept"
 
 
@@ -82,10 +84,10 @@ def _score(
         score = score_model(
             architecture,
             payload["benchmark"],
-            weights=target.weights,
+            weights=weights_file(target.weights),
             device=runtime_device(),
             progress=report.progress,
-            cache_dir=storage_dir() / "cache" / "activations",
+            cache_dir=shared_folder(runtime.settings(), runtime.storage(), ACTIVATIONS),
             **payload.get("params", {}),
         )
     finally:
@@ -97,6 +99,20 @@ def _score(
         "error": finite(score.error),
         "details": {**score.to_json().get("details", {}), "params": payload.get("params", {})},
     }
+
+
+def weights_file(location: str | None) -> Path | None:
+    """The weights as a file on this host (see ``ScoreTarget``)."""
+    if location is None:
+        return None
+    if Path(location).is_absolute():
+        return Path(location)
+    try:
+        return runtime.local_object(location)
+    except ObjectNotFoundError:
+        raise JobFailedError(
+            f"the model's weights are gone from the storage ({location})"
+        ) from None
 
 
 def _headline(values: dict[str, Any]) -> dict[str, Any]:
@@ -168,7 +184,3 @@ def session() -> Iterator[Session]:
 @lru_cache
 def _dispatcher() -> JobDispatcher:
     return JobDispatcher(make_celery(runtime.settings()), runtime.session_factory())
-
-
-def storage_dir() -> Path:
-    return Path(runtime.settings().storage_dir)

@@ -16,9 +16,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from app.storage import put_file, shared_folder
 from worker import runtime
 from worker.handlers import JobFailedError, JobReporter, register_handler
-from worker.handlers.score import release_memory, runtime_device, session, storage_dir
+from worker.handlers.score import release_memory, runtime_device, session
 
 REPORT_EVERY_SECONDS = 1.0
 
@@ -50,13 +51,17 @@ def run_train(payload: dict[str, Any], report: JobReporter) -> dict[str, Any]:
 
 
 def _attach(payload: dict[str, Any], result: dict[str, Any], report: JobReporter) -> dict[str, Any]:
-    from app.runs.service import attach_trained_weights
+    from app.runs.service import attach_trained_weights, trained_weights_key
 
+    model_id = int(payload["model_id"])
+    key = trained_weights_key(model_id, result["sha256"])
+    stored = put_file(runtime.storage(), key, Path(result["weights_path"]))
     with session() as db:
         run = attach_trained_weights(
             db,
-            int(payload["model_id"]),
+            model_id,
             result,
+            stored,
             payload.get("parametrization") or "leaderboard",
             payload.get("benchmarks"),
         )
@@ -67,7 +72,9 @@ def _attach(payload: dict[str, Any], result: dict[str, Any], report: JobReporter
 
 
 def training_dir(model: str) -> Path:
-    return storage_dir() / model / "training"
+    """Checkpoints live here: on the shared storage volume, so another host's worker taking the
+    job over resumes them; with an object store, in this host's scratch folder."""
+    return shared_folder(runtime.settings(), runtime.storage(), f"training/{model}") / "output"
 
 
 def training_data(payload: dict[str, Any], out_dir: Path, report: JobReporter) -> Path:

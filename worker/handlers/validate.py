@@ -28,6 +28,8 @@ from PIL import Image
 from app.core.db import unit_of_work
 from app.core.models import Model, ModelStatus, Submission, SubmissionStatus, WeightArtifact
 from app.jobs.dispatch import JobDispatcher
+from app.storage import ObjectNotFoundError, delete_prefix
+from app.submissions.service import upload_prefix
 from worker import runtime
 from worker.config import make_celery
 from worker.handlers import JobFailedError, JobReporter, register_handler
@@ -60,6 +62,7 @@ N_IMAGES = 4
 class StoredUpload:
     submission_id: int
     model_id: int
+    key: str
     path: Path
     filename: str
     sha256: str
@@ -107,13 +110,23 @@ def load_upload(submission_id: int) -> StoredUpload:
         return StoredUpload(
             submission_id=submission.id,
             model_id=model.id,
-            path=runtime.settings().storage_dir / artifact.path,
+            key=artifact.path,
+            path=_local_file(artifact.path),
             filename=submission.filename,
             sha256=artifact.sha256,
             format=artifact.format,
             architecture=model.architecture,
             manifest=model.model_metadata.get("manifest"),
         )
+
+
+def _local_file(key: str) -> Path:
+    try:
+        return runtime.local_object(key)
+    except ObjectNotFoundError:
+        raise JobFailedError(
+            "this submission's file is gone from the storage; upload it again"
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -138,10 +151,11 @@ def inspect_stored(upload: StoredUpload) -> Inspection:
 
 
 def _manifest_text(upload: StoredUpload) -> str:
-    path = upload.path.parent / "manifest.json"
-    if not path.is_file():
-        raise InspectionError("an ONNX upload needs a manifest")
-    return path.read_text()
+    try:
+        with runtime.storage().open(f"{upload_prefix(upload.submission_id)}/manifest.json") as file:
+            return file.read().decode("utf-8", errors="replace")
+    except ObjectNotFoundError:
+        raise InspectionError("an ONNX upload needs a manifest") from None
 
 
 def _sha256(path: Path) -> str:
@@ -156,7 +170,7 @@ def forward_pass(
     upload: StoredUpload, inspection: Inspection, report: JobReporter
 ) -> dict[str, Any]:
     """Run the model in a fresh folder of its own; return shapes and the sandbox mode used."""
-    job_dir = runtime.settings().storage_dir / "sandbox" / f"validate-{uuid.uuid4().hex}"
+    job_dir = runtime.settings().scratch_dir / "sandbox" / f"validate-{uuid.uuid4().hex}"
     job_dir.mkdir(parents=True)
     try:
         spec, size = _spec(upload, inspection, job_dir)
@@ -245,7 +259,9 @@ def _load(data: bytes, size: int) -> np.ndarray:
 
 def refuse(upload: StoredUpload) -> None:
     """Nothing half-written stays: the files and the model row go, the submission says refused."""
-    shutil.rmtree(upload.path.parent, ignore_errors=True)
+    delete_prefix(runtime.storage(), upload_prefix(upload.submission_id))
+    if runtime.storage().local_root is None:
+        upload.path.unlink(missing_ok=True)  # this host's downloaded copy
     with runtime.session_factory().begin() as session:
         model = session.get(Model, upload.model_id)
         if model is not None:

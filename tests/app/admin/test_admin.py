@@ -13,7 +13,8 @@ import xarray as xr
 from fastapi.testclient import TestClient
 
 from app.core.config import Settings
-from app.core.models import Job, JobStatus, Model
+from app.core.models import Job, JobStatus, Model, Score, ScoreStatus
+from app.runs.service import ensure_benchmark_row
 from tests.app.submissions.conftest import RESNET20, bearer, new_token, unique_name
 from tests.app.submissions.test_upload_refusals import post
 
@@ -72,6 +73,23 @@ def test_admin_deletes_a_model_with_its_files_and_cancels_its_jobs(
         assert session.scalar(sa.select(Model).where(Model.name == name)) is None
         assert session.get(Job, accepted["job_id"]).status is JobStatus.cancelled
     assert client.delete(f"/api/v1/admin/models/{name}", headers=admin).status_code == 404
+
+
+def test_admin_deletes_a_scored_model_with_its_scores(
+    client: TestClient, new_token, session_factory
+) -> None:
+    # Regression: the ORM tried to orphan the scores (model_id NOT NULL) and the request gave 500.
+    name = unique_name()
+    post(client, new_token(), RESNET20, architecture="resnet20_cifar10", name=name)
+    with session_factory.begin() as session:
+        model = session.scalar(sa.select(Model).where(Model.name == name))
+        benchmark = ensure_benchmark_row(session, "CIFAR10-top1")
+        session.add(Score(model=model, benchmark=benchmark, raw=0.8, status=ScoreStatus.succeeded))
+    admin = bearer(new_token(admin=True))
+    assert client.delete(f"/api/v1/admin/models/{name}", headers=admin).status_code == 200
+    with session_factory() as session:
+        assert session.scalar(sa.select(Model).where(Model.name == name)) is None
+        assert session.scalar(sa.select(sa.func.count(Score.id)).where(Score.raw == 0.8)) == 0
 
 
 def test_rescore_queues_score_jobs_and_names_what_it_cannot_find(
@@ -157,7 +175,7 @@ def test_data_import_refuses_zip_path_traversal(
     assert response.status_code == 400
     assert words in response.json()["detail"]
     assert not (service_settings.storage_dir / "data" / identifier).exists()
-    assert not any((service_settings.storage_dir / "uploads" / ".staging").iterdir())
+    assert not any((service_settings.scratch_dir / "staging").iterdir())
 
 
 def test_data_import_refuses_a_wrong_checksum_and_a_fake_netcdf(

@@ -52,7 +52,7 @@ def unique_name(prefix: str = "model") -> str:
 def leftovers(settings: Settings, factory: sessionmaker[Session], name: str) -> list[str]:
     """What a refused upload may have left: staging folders, a model row, a submission row."""
     found = []
-    staging = settings.storage_dir / "uploads" / ".staging"
+    staging = settings.scratch_dir / "staging"
     if staging.is_dir() and any(staging.iterdir()):
         found.append(f"staging folders {sorted(p.name for p in staging.iterdir())}")
     with factory() as session:

@@ -12,6 +12,7 @@ from app.core.models import Job, JobStatus, Model, ScoreStatus
 from app.jobs.dispatch import JobDispatcher
 from app.reference_models.service import reference_model
 from app.runs import repository, service
+from app.storage.local import LocalStorage
 from scoring.training.checkpoints import list_checkpoints
 from tests.app.services import WorkerProcess, wait_for
 from worker.config import make_celery
@@ -42,7 +43,7 @@ def test_killed_training_resumes_from_its_checkpoint_and_is_scored(
     shared_data: Path,
     tmp_path: Path,
 ) -> None:
-    checkpoints = service_settings.storage_dir / MODEL / "training" / "checkpoints"
+    checkpoints = service_settings.storage_dir / "training" / MODEL / "output" / "checkpoints"
     first = WorkerProcess(service_settings, tmp_path / "first.log", name="first")
     job_id = start_training(service_settings, session_factory, shared_data / "cifar10")
     try:
@@ -67,6 +68,7 @@ def test_killed_training_resumes_from_its_checkpoint_and_is_scored(
         model = repository.model_by_name(session, MODEL)
         assert isinstance(model, Model) and model.weights_artifact is not None
         assert model.weights_artifact.sha256 == job.result["sha256"]
+        assert LocalStorage(service_settings.storage_dir).exists(model.weights_artifact.path)
         assert model.model_metadata["weights"]["num_classes"] == 10
         [score] = repository.scores_of_jobs(session, [score_job])
         assert score.status == ScoreStatus.succeeded and score.model_id == model.id

@@ -1,0 +1,81 @@
+"""A real S3 endpoint on loopback for the object-store tests: moto's server mode
+(``python -m moto.server``), an HTTP server speaking the S3 protocol, reached by s3fs exactly as
+AWS or MinIO would be. In production the object store lies outside the machine; here it is this
+process, so nothing outside the machine is needed."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from tests.app.services import wait_for
+
+CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "ventral-test",
+    "AWS_SECRET_ACCESS_KEY": "ventral-test-secret",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+@dataclass
+class S3Endpoint:
+    url: str
+    process: subprocess.Popen[bytes]
+
+    def environment(self) -> dict[str, str]:
+        """The variables through which s3fs (botocore) finds this endpoint and signs requests."""
+        return {**CREDENTIALS, "AWS_ENDPOINT_URL": self.url}
+
+    def create_bucket(self, name: str) -> None:
+        import s3fs
+
+        fs = s3fs.S3FileSystem(
+            endpoint_url=self.url,
+            key=CREDENTIALS["AWS_ACCESS_KEY_ID"],
+            secret=CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        )
+        fs.mkdir(name)
+        fs.invalidate_cache()
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(15)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=1).status_code < 500
+    except httpx.HTTPError:
+        return False
+
+
+@contextmanager
+def s3_endpoint(log_path: Path) -> Iterator[S3Endpoint]:
+    port = _free_port()
+    command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
+    with log_path.open("ab") as log:
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **CREDENTIALS}
+        )
+        endpoint = S3Endpoint(f"http://127.0.0.1:{port}", process)
+        try:
+            wait_for(lambda: _answers(endpoint.url) or process.poll() is not None, 60, "moto")
+            assert process.poll() is None, log_path.read_text()[-2000:]
+            yield endpoint
+        finally:
+            endpoint.stop()
