@@ -1,7 +1,7 @@
-"""The whole path of an uploaded model with an object store instead of the storage folder: the
-web stores the upload in S3 (moto's server on loopback, through s3fs), a worker validates it from
-a downloaded copy, another worker scores it, and deleting the model deletes its objects. Nothing
-of the model is written to the local storage folder."""
+"""The whole path of an uploaded model, in the storage folder and in an object store: the web
+stores the upload, a worker validates it, another scores it with the uploaded weights, and
+deleting the model deletes its files. With S3 (moto's server on loopback, through s3fs) the
+workers read downloaded copies and nothing of the model is written to the storage folder."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.core.config import Settings
 from app.core.models import Job, JobStatus
 from app.main import create_app
-from app.storage.fsspec_store import FsspecStorage
+from app.storage import storage_from_settings
 from tests.app.services import WorkerProcess, wait_for
 from tests.app.storage.s3 import S3Endpoint, s3_endpoint
 from tests.app.submissions.conftest import RESNET20, start_from_an_idle_queue
@@ -34,15 +34,18 @@ def endpoint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[S3Endp
         yield server
 
 
-@pytest.fixture
-def s3_settings(service_settings: Settings, endpoint: S3Endpoint, tmp_path: Path) -> Settings:
-    return service_settings.model_copy(
-        update={
-            "storage_url": f"s3://{BUCKET}/{uuid.uuid4().hex}",
-            "storage_dir": tmp_path / "unused-storage-folder",
-            "scratch_dir": tmp_path / "scratch",
-        }
-    )
+@pytest.fixture(params=["folder", "s3"])
+def backend_settings(
+    request: pytest.FixtureRequest, service_settings: Settings, tmp_path: Path
+) -> Settings:
+    update: dict[str, object] = {
+        "storage_dir": tmp_path / "storage",
+        "scratch_dir": tmp_path / "scratch",
+    }
+    if request.param == "s3":
+        request.getfixturevalue("endpoint")
+        update["storage_url"] = f"s3://{BUCKET}/{uuid.uuid4().hex}"
+    return service_settings.model_copy(update=update)
 
 
 def finished(factory: sessionmaker[Session], job_ids: list[int]) -> list[Job] | None:
@@ -73,32 +76,33 @@ def run_worker(
         worker.stop()
 
 
-def test_an_upload_is_stored_validated_scored_and_deleted_in_an_object_store(
-    s3_settings: Settings,
+def test_an_upload_is_stored_validated_scored_and_deleted(
+    backend_settings: Settings,
     session_factory: sessionmaker[Session],
     admin_auth: dict[str, str],
     tmp_path: Path,
 ) -> None:
-    start_from_an_idle_queue(s3_settings, session_factory)
-    store = FsspecStorage(s3_settings.storage_url)
+    settings = backend_settings
+    start_from_an_idle_queue(settings, session_factory)
+    store = storage_from_settings(settings)
     name = f"s3-resnet20-{uuid.uuid4().hex[:6]}"
-    with TestClient(create_app(s3_settings), raise_server_exceptions=False) as client:
+    with TestClient(create_app(settings), raise_server_exceptions=False) as client:
         accepted = upload(client, admin_auth, name)
         prefix = f"uploads/{accepted['submission_id']}"
         assert list(store.keys(prefix)) == [f"{prefix}/weights.safetensors"]
         assert client.get("/healthz").json()["storage"] == "ok"
 
         [validation] = run_worker(
-            s3_settings, tmp_path / "validator.log", "default", [accepted["job_id"]],
+            settings, tmp_path / "validator.log", "default", [accepted["job_id"]],
             session_factory,
         )  # fmt: skip
         assert validation.status is JobStatus.succeeded, validation.error
-        start_from_an_idle_queue(s3_settings, session_factory)  # the full suite it queued
+        start_from_an_idle_queue(settings, session_factory)  # the full suite it queued
         body = {"benchmarks": ["CIFAR10-top1"], "parametrization": "test"}
         started = client.post(f"/api/v1/admin/models/{name}/score", json=body, headers=admin_auth)
         assert started.status_code == 202, started.text
         [scoring] = run_worker(
-            s3_settings, tmp_path / "scorer.log", "gpu", started.json()["job_ids"],
+            settings, tmp_path / "scorer.log", "gpu", started.json()["job_ids"],
             session_factory,
         )  # fmt: skip
         assert scoring.status is JobStatus.succeeded, scoring.error
@@ -109,6 +113,9 @@ def test_an_upload_is_stored_validated_scored_and_deleted_in_an_object_store(
         deleted = client.delete(f"/api/v1/admin/models/{name}", headers=admin_auth)
         assert deleted.status_code == 200, deleted.text
     assert list(store.keys(prefix)) == []
-    assert not s3_settings.storage_dir.exists()
-    # The workers read the weights from a copy downloaded into this host's objects cache.
-    assert (s3_settings.scratch_dir / "objects" / prefix / "weights.safetensors").is_file()
+    if settings.storage_url:
+        assert not settings.storage_dir.exists()
+        # The workers read the weights from a copy downloaded into this host's objects cache.
+        assert (settings.scratch_dir / "objects" / prefix / "weights.safetensors").is_file()
+    else:
+        assert not (settings.scratch_dir / "objects").exists()
