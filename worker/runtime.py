@@ -13,6 +13,7 @@ from app.core.config import Settings, get_settings
 from app.core.db import create_session_factory
 from app.jobs.dispatch import JobDispatcher
 from app.jobs.service import sweep_jobs
+from app.runs import service as _runs  # noqa: F401  registers its hook for jobs the sweep ends
 from worker.config import make_celery
 
 log = logging.getLogger(__name__)

@@ -182,7 +182,11 @@ class Model(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     weights_artifact: Mapped[WeightArtifact | None] = relationship()
-    scores: Mapped[list[Score]] = relationship(back_populates="model")
+    # The database deletes a model's scores (ON DELETE CASCADE); without this the ORM would try
+    # to set their model_id to NULL when a model is deleted.
+    scores: Mapped[list[Score]] = relationship(
+        back_populates="model", cascade="all", passive_deletes=True
+    )
 
 
 class Benchmark(Base):
