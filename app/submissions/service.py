@@ -106,7 +106,7 @@ def check_quotas(session: Session, settings: Settings, user: User) -> None:
     if user.role is Role.admin:
         return
     quotas = quotas_of(user, settings)
-    active = repository.active_jobs(session, user.id)
+    active = repository.active_jobs_of_kind(session, user.id, VALIDATE_JOB)
     if active >= quotas.concurrent_jobs:
         raise QuotaExceededError(
             f"you have {active} jobs queued or running and the limit is {quotas.concurrent_jobs}; "
