@@ -27,6 +27,7 @@ from app.jobs.dispatch import JobDispatcher
 from app.library_commands import register_library_commands
 from app.published import seeder as _published_seeder  # noqa: F401  registers its seeder
 from app.reference_models import seeder as _reference_seeder  # noqa: F401  registers its seeder
+from app.runs import service as _runs  # noqa: F401  registers its hook for jobs the sweep ends
 from app.runs.gpu_workers import parse_gpus, start_gpu_workers
 from app.seed import run_seeders
 from app.submissions import cli as submission_commands
@@ -161,6 +162,7 @@ def jobs_sweep() -> None:
     report = jobs.sweep_jobs(factory, JobDispatcher(make_celery(settings), factory), settings)
     typer.echo(
         f"re-queued {report.requeued_stale}, re-sent {report.resent}, gave up on {report.abandoned}"
+        f", cancelled {report.cancelled}"
     )
 
 

@@ -14,6 +14,7 @@ from app.core.config import Settings, get_settings
 from app.core.db import create_session_factory
 from app.jobs.dispatch import JobDispatcher
 from app.jobs.service import sweep_jobs
+from app.runs import service as _runs  # noqa: F401  registers its hook for jobs the sweep ends
 from app.storage import Storage, objects_cache, storage_from_settings
 from app.storage.scratch import STALE_AFTER_SECONDS, remove_stale, remove_stale_files
 from worker.config import make_celery

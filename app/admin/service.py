@@ -7,7 +7,8 @@ from sqlalchemy.orm import Session
 from app.admin import repository
 from app.admin.schemas import RescoreRequest, UserUpdate
 from app.core.config import Settings
-from app.core.models import Job, JobStatus, Model, User, utcnow
+from app.core.models import Job, Model, User
+from app.jobs.control import request_cancel
 from app.runs.service import trained_weights_prefix
 from app.storage import delete_prefix, storage_from_settings
 from app.submissions.service import remove_upload
@@ -39,9 +40,7 @@ def delete_model(session: Session, settings: Settings, name: str) -> int:
     if model is None:
         raise ModelNotFoundError(name)
     for job in repository.unfinished_jobs_of_model(session, model.id):
-        job.cancel_requested = True
-        if job.status is JobStatus.queued:
-            job.status, job.finished_at, job.message = JobStatus.cancelled, utcnow(), "cancelled"
+        request_cancel(session, job)
     submissions = list(repository.submission_ids_of_model(session, model.id))
     model_id, artifact = model.id, model.weights_artifact
     session.delete(model)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 from app.core.config import Settings
 from app.core.db import QueuedJob, enqueue_after_commit
 from app.core.models import Job, JobStatus, Role, User, utcnow
+from app.jobs.hooks import job_ended_outside_handler
 from app.jobs.service import JobNotFoundError, read_job
 
 
@@ -48,12 +49,19 @@ def cancel_job(session: Session, job_id: int, user: User) -> Job:
     job = controllable_job(session, job_id, user)
     if job.status.finished:
         raise JobStateError(f"job {job_id} already {job.status.value}")
+    request_cancel(session, job)
+    return job
+
+
+def request_cancel(session: Session, job: Job) -> None:
+    """Cancel an unfinished job: a queued one ends here (its kind's hooks run), a running one
+    is stopped by its worker."""
     job.cancel_requested = True
     if job.status is JobStatus.queued:
         job.status, job.finished_at, job.message = JobStatus.cancelled, utcnow(), "cancelled"
+        job_ended_outside_handler(session, job)
     else:
         job.message = "cancelling…"
-    return job
 
 
 def retry_job(session: Session, job_id: int, user: User, settings: Settings) -> Job:

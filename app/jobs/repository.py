@@ -91,7 +91,7 @@ def requeue_stale(session: Session, stale_before: datetime, max_attempts: int) -
         session.execute(
             sa.update(Job)
             .where(Job.status == JobStatus.running, Job.heartbeat_at < stale_before)
-            .where(Job.attempts < max_attempts)
+            .where(Job.attempts < max_attempts, Job.cancel_requested.is_(False))
             .values(
                 status=JobStatus.queued, enqueued_at=None, message="re-queued: its worker stopped"
             )
@@ -114,13 +114,32 @@ def fail_abandoned(
         session.execute(
             sa.update(Job)
             .where(Job.status == JobStatus.running, Job.heartbeat_at < stale_before)
-            .where(Job.attempts >= max_attempts)
+            .where(Job.attempts >= max_attempts, Job.cancel_requested.is_(False))
             .values(status=JobStatus.failed, error=error, message="failed", finished_at=now)
             .returning(Job.id)
         )
         .scalars()
         .all()
     )
+
+
+def cancel_stale(session: Session, stale_before: datetime, now: datetime) -> Sequence[int]:
+    """Stale jobs that were being cancelled end cancelled: a new attempt would refuse them."""
+    return (
+        session.execute(
+            sa.update(Job)
+            .where(Job.status == JobStatus.running, Job.heartbeat_at < stale_before)
+            .where(Job.cancel_requested.is_(True))
+            .values(status=JobStatus.cancelled, message="cancelled", finished_at=now)
+            .returning(Job.id)
+        )
+        .scalars()
+        .all()
+    )
+
+
+def of_ids(session: Session, job_ids: Sequence[int]) -> Sequence[Job]:
+    return session.scalars(sa.select(Job).where(Job.id.in_(job_ids)).order_by(Job.id)).all()
 
 
 def unsent(

@@ -13,6 +13,7 @@ from app.core.config import Settings
 from app.core.db import JobSender, QueuedJob, enqueue_after_commit
 from app.core.models import Job, utcnow
 from app.jobs import repository
+from app.jobs.hooks import job_ended_outside_handler
 
 log = logging.getLogger(__name__)
 
@@ -46,31 +47,45 @@ def read_job(session: Session, job_id: int) -> Job:
 class SweepReport:
     requeued_stale: list[int] = field(default_factory=list)
     abandoned: list[int] = field(default_factory=list)
+    cancelled: list[int] = field(default_factory=list)
     resent: list[int] = field(default_factory=list)
 
 
 def sweep_jobs(
     factory: sessionmaker[Session], send: JobSender, settings: Settings, now: datetime | None = None
 ) -> SweepReport:
-    """Re-queue jobs whose worker died, and re-send jobs whose task never reached the broker."""
+    """Re-queue jobs whose worker died, and re-send jobs whose task never reached the broker.
+
+    A dead worker's job that used up its attempts fails, and one that was being cancelled ends
+    cancelled; their kinds' hooks run in the same transaction (``app.jobs.hooks``)."""
     now = now or utcnow()
     report = SweepReport()
     with factory.begin() as session:
-        stale_before = now - timedelta(seconds=settings.job_stale_seconds)
-        attempts = settings.job_max_attempts
-        report.abandoned = list(repository.fail_abandoned(session, stale_before, attempts, now))
-        report.requeued_stale = list(repository.requeue_stale(session, stale_before, attempts))
+        _settle_silent_jobs(session, settings, now, report)
     for job in _reserve_unsent(factory, settings, now, report.requeued_stale):
         send([job])
         report.resent.append(job.id)
-    if report.requeued_stale or report.resent or report.abandoned:
+    if report.requeued_stale or report.resent or report.abandoned or report.cancelled:
         log.info(
-            "sweep: re-queued %s, re-sent %s, gave up on %s",
+            "sweep: re-queued %s, re-sent %s, gave up on %s, cancelled %s",
             report.requeued_stale,
             report.resent,
             report.abandoned,
+            report.cancelled,
         )
     return report
+
+
+def _settle_silent_jobs(
+    session: Session, settings: Settings, now: datetime, report: SweepReport
+) -> None:
+    stale_before = now - timedelta(seconds=settings.job_stale_seconds)
+    attempts = settings.job_max_attempts
+    report.cancelled = list(repository.cancel_stale(session, stale_before, now))
+    report.abandoned = list(repository.fail_abandoned(session, stale_before, attempts, now))
+    report.requeued_stale = list(repository.requeue_stale(session, stale_before, attempts))
+    for ended in repository.of_ids(session, report.cancelled + report.abandoned):
+        job_ended_outside_handler(session, ended)
 
 
 def _reserve_unsent(

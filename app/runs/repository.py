@@ -25,6 +25,12 @@ def lock_model(session: Session, model_id: int) -> Model:
     ).scalar_one()
 
 
+def lock_model_if_present(session: Session, model_id: int) -> Model | None:
+    return session.execute(
+        sa.select(Model).where(Model.id == model_id).with_for_update()
+    ).scalar_one_or_none()
+
+
 def benchmark(session: Session, identifier: str, version: int) -> Benchmark | None:
     return session.scalar(
         sa.select(Benchmark).where(Benchmark.identifier == identifier, Benchmark.version == version)
@@ -51,16 +57,23 @@ def job_is_active(session: Session, job_id: int | None) -> bool:
 
 
 def update_score_of_job(
-    session: Session, model_id: int, benchmark_id: int, job_id: int, values: dict[str, Any]
+    session: Session,
+    model_id: int,
+    benchmark_id: int,
+    job_id: int,
+    values: dict[str, Any],
+    unfinished_only: bool = False,
 ) -> bool:
-    """Write the score row only while it still belongs to ``job_id`` (a newer re-score wins)."""
-    updated = session.execute(
+    """Write the score row only while it still belongs to ``job_id`` (a newer re-score wins),
+    and with ``unfinished_only`` only while it is not final yet."""
+    query = (
         sa.update(Score)
         .where(Score.model_id == model_id, Score.benchmark_id == benchmark_id)
         .where(Score.job_id == job_id)
-        .values(values)
-        .returning(Score.id)
-    ).scalar_one_or_none()
+    )
+    if unfinished_only:
+        query = query.where(Score.status.not_in(FINAL_SCORE))
+    updated = session.execute(query.values(values).returning(Score.id)).scalar_one_or_none()
     return updated is not None
 
 

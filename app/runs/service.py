@@ -3,7 +3,9 @@ runs (one ``train`` job on the ``gpu`` queue) and what their handlers write back
 
 The aggregate step runs inside the handler of whichever score job of a run finishes last: each
 job commits its score row first and then checks the run under a lock on the model row, so the
-last check always sees every row of the run.
+last check always sees every row of the run. A score job that ends without its handler (the
+sweep failed or cancelled it, or it was cancelled while queued) gets the same two steps from
+``close_score_of_ended_job``, a hook of ``app.jobs``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,17 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core.models import Benchmark, Job, Model, Score, ScoreStatus, WeightArtifact, utcnow
+from app.core.models import (
+    Benchmark,
+    Job,
+    JobStatus,
+    Model,
+    Score,
+    ScoreStatus,
+    WeightArtifact,
+    utcnow,
+)
+from app.jobs.hooks import on_job_ended_outside_handler
 from app.jobs.service import create_job
 from app.runs import repository
 from app.runs.parametrizations import benchmark_params
@@ -22,6 +34,7 @@ from app.storage import StoredObject
 from worker.config import GPU_QUEUE
 
 SCORE_QUEUE = GPU_QUEUE
+CANCELLED = "cancelled before the score was finished"
 TRAIN_QUEUE = GPU_QUEUE
 
 
@@ -212,27 +225,59 @@ def record_score(
 def record_score_failure(
     session: Session, payload: dict[str, Any], job_id: int, reason: str
 ) -> bool:
-    values = {
+    return _write_score(session, payload, job_id, _failure_values(reason))
+
+
+def _failure_values(reason: str) -> dict[str, Any]:
+    return {
         "status": ScoreStatus.failed,
         "finished_at": utcnow(),
         "details": {"reason": reason},
         **dict.fromkeys(("raw", "ceiled", "ceiling", "error")),
     }
-    return _write_score(session, payload, job_id, values)
 
 
 def _write_score(
-    session: Session, payload: dict[str, Any], job_id: int, values: dict[str, Any]
+    session: Session,
+    payload: dict[str, Any],
+    job_id: int,
+    values: dict[str, Any],
+    unfinished_only: bool = False,
 ) -> bool:
     model_id, benchmark_id = int(payload["model_id"]), int(payload["benchmark_id"])
-    return repository.update_score_of_job(session, model_id, benchmark_id, job_id, values)
+    return repository.update_score_of_job(
+        session, model_id, benchmark_id, job_id, values, unfinished_only
+    )
+
+
+@on_job_ended_outside_handler("score")
+def close_score_of_ended_job(session: Session, job: Job) -> None:
+    """The sweep failed or cancelled a score job, or it was cancelled while queued: its row says
+    why (unless its handler already wrote the outcome), then the run may be complete."""
+    payload = job.payload
+    if "benchmark_id" not in payload:
+        return
+    if repository.lock_model_if_present(session, int(payload["model_id"])) is None:
+        return
+    values = _failure_values(ended_outside_handler_reason(job))
+    _write_score(session, payload, job.id, values, unfinished_only=True)
+    finish_run_if_complete(session, payload)
+
+
+def ended_outside_handler_reason(job: Job) -> str:
+    if job.status is JobStatus.cancelled:
+        return CANCELLED
+    return f"scoring failed: {job.error or 'the job ended without a result'}"
 
 
 def finish_run_if_complete(session: Session, payload: dict[str, Any]) -> bool:
     """The aggregate step: once every score of the run is final, record the run's summary on
-    the model (the leaderboard computes aggregates on read). True for the call that did it."""
+    the model (the leaderboard computes aggregates on read). True for the call that did it.
+    Nothing to do for a deleted model."""
     run = payload.get("run") or {}
-    model = repository.lock_model(session, int(payload["model_id"]))
+    model = repository.lock_model_if_present(session, int(payload["model_id"]))
+    if model is None or not run:
+        return False
     current = model.model_metadata.get("scoring_run") or {}
     if current.get("id") != run.get("id") or current.get("status") == "complete":
         return False

@@ -23,10 +23,11 @@ def submissions_since(session: Session, user_id: int, since: datetime) -> Sequen
     ).all()
 
 
-def active_jobs(session: Session, user_id: int) -> int:
+def active_jobs_of_kind(session: Session, user_id: int, kind: str) -> int:
+    """The user's queued or running jobs of one kind (the quota counts validations only)."""
     statuses = (JobStatus.queued, JobStatus.running)
     query = sa.select(sa.func.count(Job.id)).where(
-        Job.owner_id == user_id, Job.status.in_(statuses)
+        Job.owner_id == user_id, Job.kind == kind, Job.status.in_(statuses)
     )
     return session.scalar(query) or 0
 

@@ -106,10 +106,10 @@ def check_quotas(session: Session, settings: Settings, user: User) -> None:
     if user.role is Role.admin:
         return
     quotas = quotas_of(user, settings)
-    active = repository.active_jobs(session, user.id)
+    active = repository.active_jobs_of_kind(session, user.id, VALIDATE_JOB)
     if active >= quotas.concurrent_jobs:
         raise QuotaExceededError(
-            f"you have {active} jobs queued or running and the limit is {quotas.concurrent_jobs}; "
+            f"you have {active} uploads being validated and the limit is {quotas.concurrent_jobs}; "
             "wait for one to finish or cancel one"
         )
     recent = repository.submissions_since(session, user.id, utcnow() - timedelta(days=1))

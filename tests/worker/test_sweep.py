@@ -1,11 +1,19 @@
-"""Jobs created while the broker was down stay queued, and the workers' sweep sends them later."""
+"""The workers' sweep: jobs created while the broker was down are sent later; a score job it
+gives up on still closes its score row and its run."""
 
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
-from app.core.models import Job, JobStatus
+from app.core.models import Job, JobStatus, ScoreStatus
+from tests.app.runs.test_ended_jobs import (
+    INSTALLED,
+    run_summary,
+    score_of,
+    scoring_run,
+    worker_died,
+)
 from tests.app.services import WorkerProcess, make_settings, submit_job, wait_for
 
 
@@ -35,3 +43,22 @@ def test_job_created_while_broker_down_is_sent_by_the_sweep(
         assert job.enqueued_at is not None
     finally:
         worker.stop()
+
+
+def test_a_workers_sweep_closes_the_run_of_a_score_job_it_gives_up_on(
+    service_settings: Settings, session_factory: sessionmaker[Session], tmp_path: Path
+) -> None:
+    attempts = service_settings.job_max_attempts
+    name, [job_id] = scoring_run(session_factory, [INSTALLED])
+    worker_died(session_factory, job_id, attempts)
+
+    worker = WorkerProcess(service_settings, tmp_path / "worker.log", queues="default")
+    try:
+        wait_for(lambda: read_job(session_factory, job_id).status.finished, 40, "the sweep")
+    finally:
+        worker.stop()
+
+    assert read_job(session_factory, job_id).status == JobStatus.failed
+    assert score_of(session_factory, job_id).status == ScoreStatus.failed
+    summary = run_summary(session_factory, name)
+    assert summary["status"] == "complete" and INSTALLED in summary["failed"]

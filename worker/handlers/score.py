@@ -39,7 +39,7 @@ def run_score(payload: dict[str, Any], report: JobReporter) -> dict[str, Any]:
         values = _score(payload, target, report)
     except (JobCancelledError, LostOwnershipError) as stop:
         if isinstance(stop, JobCancelledError):
-            _record_failure(payload, job_id, "cancelled before the score was finished")
+            _record_failure(payload, job_id, service.CANCELLED)
         raise
     except Exception as error:
         reason = failure_reason(error)

@@ -99,3 +99,21 @@ def test_sweep_sends_an_unsent_job_once(
     sweep_jobs(session_factory, sent.extend, service_settings)
     sweep_jobs(session_factory, sent.extend, service_settings)
     assert sent.count(QueuedJob(job_id, "default")) == 1
+
+
+def test_sweep_cancels_a_silent_job_that_was_being_cancelled(
+    session_factory: sessionmaker[Session], service_settings: Settings
+) -> None:
+    long_ago = utcnow() - timedelta(hours=2)
+    job_id = new_job(
+        session_factory,
+        status=JobStatus.running,
+        attempts=1,
+        heartbeat_at=long_ago,
+        cancel_requested=True,
+    )
+    report = sweep_jobs(session_factory, [].extend, service_settings)
+    assert job_id in report.cancelled and job_id not in report.requeued_stale
+    job = read(session_factory, job_id)  # re-queued, it would wait for a claim that never comes
+    assert (job.status, job.message) == (JobStatus.cancelled, "cancelled")
+    assert job.finished_at is not None

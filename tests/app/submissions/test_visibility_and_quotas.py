@@ -1,9 +1,15 @@
-"""Private models stay private; owners cancel and retry; quotas skip cancelled jobs."""
+"""Private models stay private; owners cancel and retry; quotas skip cancelled jobs and count
+uploads in flight, not the score jobs the service queued for them."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session, sessionmaker
 
+from app.core.db import unit_of_work
+from app.core.models import Job, JobStatus, Model
+from app.runs.service import create_score_jobs
 from tests.app.submissions.conftest import RESNET20, NewToken, bearer, unique_name
 from tests.app.submissions.test_upload_refusals import post
 
@@ -57,6 +63,33 @@ def test_concurrent_jobs_quota_does_not_count_cancelled_jobs(
     second = submit(client, token)
     assert second.status_code == 202
     client.post(f"/api/v1/jobs/{second.json()['job_id']}/cancel", headers=bearer(token))
+
+
+def validated_and_being_scored(factory: sessionmaker[Session], accepted: dict) -> list[int]:
+    """What the validation handler does on success: its job ends, score jobs are queued."""
+    with unit_of_work(factory, lambda jobs: None) as session:
+        session.get_one(Job, accepted["job_id"]).status = JobStatus.succeeded
+        model = session.scalars(sa.select(Model).where(Model.name == accepted["model"])).one()
+        run = create_score_jobs(session, model, ["CIFAR10-top1", "CIFAR10H-i2n"], "test")
+        return [job.id for job in run.jobs]
+
+
+def test_concurrent_jobs_quota_counts_uploads_in_flight_not_score_jobs(
+    client: TestClient, new_token: NewToken, session_factory: sessionmaker[Session]
+) -> None:
+    token = new_token(concurrent_jobs=2)
+    score_jobs = validated_and_being_scored(session_factory, submit(client, token).json())
+    assert len(score_jobs) == 2
+    in_flight = [submit(client, token) for _ in range(2)]
+    assert [response.status_code for response in in_flight] == [202, 202]
+    refused = submit(client, token)
+    assert refused.status_code == 429
+    assert refused.json()["detail"] == (
+        "you have 2 uploads being validated and the limit is 2; wait for one to finish or cancel one"
+    )
+    jobs = score_jobs + [response.json()["job_id"] for response in in_flight]
+    for job_id in jobs:
+        client.post(f"/api/v1/jobs/{job_id}/cancel", headers=bearer(token))
 
 
 def test_daily_quota_does_not_count_cancelled_submissions(
