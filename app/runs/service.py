@@ -210,7 +210,26 @@ def score_target(session: Session, model_id: int) -> ScoreTarget:
 
 def mark_score_running(session: Session, payload: dict[str, Any], job_id: int) -> bool:
     values = {"status": ScoreStatus.running, "started_at": utcnow(), "finished_at": None}
-    return _write_score(session, payload, job_id, values)
+    owned = _write_score(session, payload, job_id, values)
+    if owned:
+        _reopen_run(session, payload)
+    return owned
+
+
+def _reopen_run(session: Session, payload: dict[str, Any]) -> None:
+    """A job of a completed run runs again (a retry): the run is running until it ends, when the
+    aggregate step records the summary again."""
+    run = payload.get("run") or {}
+    model = repository.lock_model_if_present(session, int(payload["model_id"]))
+    if model is None or not run:
+        return
+    current = model.model_metadata.get("scoring_run") or {}
+    if current.get("id") == run.get("id") and current.get("status") == "complete":
+        reopened = {key: value for key, value in current.items() if key != "finished_at"}
+        model.model_metadata = {
+            **model.model_metadata,
+            "scoring_run": {**reopened, "status": "running"},
+        }
 
 
 def record_score(

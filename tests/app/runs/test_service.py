@@ -76,6 +76,26 @@ def test_the_aggregate_step_runs_once_after_the_last_score(session: Session, mod
     assert summary["failed"] == {"CIFAR10H-i2n": "scoring failed: boom"}
 
 
+def test_a_retried_job_reopens_its_completed_run(session: Session, model: Model) -> None:
+    # Regression: a retry that succeeded left the run's summary saying the benchmark failed.
+    [job] = service.create_score_jobs(session, model, [INSTALLED], "test").jobs
+    service.record_score_failure(session, job.payload, job.id, "scoring failed: boom")
+    session.expire_all()
+    assert service.finish_run_if_complete(session, job.payload)
+
+    assert service.mark_score_running(session, job.payload, job.id)  # the retry starts
+    assert model.model_metadata["scoring_run"]["status"] == "running"
+    service.record_score(session, job.payload, job.id, {"raw": 0.8, "details": {}})
+    session.expire_all()
+    assert service.finish_run_if_complete(session, job.payload)
+    summary = model.model_metadata["scoring_run"]
+    assert (summary["status"], summary["succeeded"], summary["failed"]) == (
+        "complete",
+        [INSTALLED],
+        {},
+    )
+
+
 def test_training_job_goes_to_the_gpu_queue(session: Session, model: Model) -> None:
     job = service.create_training_job(session, model, "cpu-quick", "/data", epochs=2)
     assert (job.kind, job.queue, job.model_id) == ("train", "gpu", model.id)

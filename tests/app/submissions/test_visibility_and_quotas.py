@@ -85,7 +85,8 @@ def test_concurrent_jobs_quota_counts_uploads_in_flight_not_score_jobs(
     refused = submit(client, token)
     assert refused.status_code == 429
     assert refused.json()["detail"] == (
-        "you have 2 uploads being validated and the limit is 2; wait for one to finish or cancel one"
+        "you have 2 uploads being validated and the limit is 2; "
+        "wait for one to finish or cancel one"
     )
     jobs = score_jobs + [response.json()["job_id"] for response in in_flight]
     for job_id in jobs:
