@@ -7,10 +7,13 @@
 
 FROM python:3.11-slim AS base
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    VENTRAL_VAR_DIR=/var/lib/ventral VENTRAL_STORAGE_DIR=/var/lib/ventral/storage
+    VENTRAL_VAR_DIR=/var/lib/ventral VENTRAL_STORAGE_DIR=/var/lib/ventral/storage \
+    VENTRAL_SCRATCH_DIR=/var/tmp/ventral
+# The scratch folder (upload staging, sandbox folders, downloaded objects) is each container's
+# own, outside the shared `files` volume.
 RUN useradd --create-home --uid 1000 ventral \
- && mkdir -p /var/lib/ventral/storage /run/ventral-gpus \
- && chown -R ventral /var/lib/ventral /run/ventral-gpus
+ && mkdir -p /var/lib/ventral/storage /var/tmp/ventral /run/ventral-gpus \
+ && chown -R ventral /var/lib/ventral /var/tmp/ventral /run/ventral-gpus
 WORKDIR /srv/ventral
 COPY requirements.lock ./
 

@@ -46,6 +46,11 @@ def test_workers_share_storage_and_the_gpu_worker_gets_the_nvidia_runtime() -> N
     services = compose()["services"]
     for name in ["web", "worker-cpu", "worker-gpu"]:
         assert "files:/var/lib/ventral" in services[name]["volumes"], name
+        environment = services[name]["environment"]
+        assert {"AWS_ACCESS_KEY_ID", "AWS_ENDPOINT_URL"} <= set(environment), name
+        assert environment["AWS_ENDPOINT_URL"] is None, name  # passed through only when set
+    scratch = re.search(r"VENTRAL_SCRATCH_DIR=(\S+)", (REPO / "Dockerfile").read_text())
+    assert scratch and not scratch.group(1).startswith("/var/lib/ventral")  # per container
     gpu = services["worker-gpu"]
     assert gpu["runtime"] == "nvidia" and gpu["build"]["target"] == "gpu-worker"
     assert gpu["deploy"]["resources"]["reservations"]["devices"][0]["capabilities"] == ["gpu"]
