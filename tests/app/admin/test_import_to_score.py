@@ -1,6 +1,7 @@
-"""Imported data make a benchmark scorable, end to end: an administrator imports MajajHong2015
-files under their real identifiers → the import job loads them in a real worker → the catalogue
-shows the benchmark's data installed → a score job finds the files in storage.
+"""Imported data make a benchmark scorable, end to end, in a storage folder and in an object
+store (moto's S3 server on loopback): an administrator imports MajajHong2015 files under their
+real identifiers → the import job loads them in a real worker → the catalogue shows the
+benchmark's data installed → a score job finds the files in storage.
 
 The files are SYNTHETIC (HvM-shaped responses to noise images: the real recordings cannot be
 shipped), so the score job must fail on the published SHA1s, which is what the real benchmark does
@@ -9,6 +10,7 @@ with anything but the real files; before this worked it was skipped as "data not
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from app.reference_models.service import reference_model
 from app.runs import repository
 from app.storage import storage_from_settings
 from tests.app.services import WorkerProcess, wait_for
+from tests.app.storage.s3 import S3Endpoint, s3_endpoint
 from tests.app.submissions.conftest import (
     NewToken,
     bearer,
@@ -37,6 +40,7 @@ from tests.scoring.benchmarks.conftest import hvm_like_data, hvm_like_metadata
 __all__ = ["hvm_like_data", "hvm_like_metadata", "new_token"]
 
 BENCHMARK = "MajajHong2015.IT-pls"
+BUCKET = "ventral-data-import"
 FILES = {
     "assembly": "assy_dicarlo_MajajHong2015_private.nc",
     "stimuli": "stimulus_hvm-private.csv",
@@ -45,14 +49,32 @@ FILES = {
 
 
 @pytest.fixture
+def endpoint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[S3Endpoint]:
+    with s3_endpoint(tmp_path / "moto.log") as server:
+        for name, value in server.environment().items():
+            monkeypatch.setenv(name, value)  # the web here and the worker it starts
+        server.create_bucket(BUCKET)
+        yield server
+
+
+@pytest.fixture(params=["folder", "s3"])
 def settings(
-    service_settings: Settings, session_factory: sessionmaker[Session], tmp_path: Path
+    request: pytest.FixtureRequest,
+    service_settings: Settings,
+    session_factory: sessionmaker[Session],
+    tmp_path: Path,
 ) -> Iterator[Settings]:
-    """The test database and queue, with storage of its own: the real MajajHong2015 file names
-    must not be left where other tests look for them."""
-    own = service_settings.model_copy(
-        update={"storage_dir": tmp_path / "storage", "scratch_dir": tmp_path / "scratch"}
-    )
+    """The test database and queue, with storage of its own (a folder, or a bucket prefix of an
+    S3 server on loopback): the real MajajHong2015 file names must not stay where other tests
+    look for them."""
+    update: dict[str, object] = {
+        "storage_dir": tmp_path / "storage",
+        "scratch_dir": tmp_path / "scratch",
+    }
+    if request.param == "s3":
+        request.getfixturevalue("endpoint")
+        update["storage_url"] = f"s3://{BUCKET}/{uuid.uuid4().hex}"
+    own = service_settings.model_copy(update=update)
     yield own
     with unit_of_work(session_factory, lambda jobs: None) as session:
         delete_data(session, storage_from_settings(own), list(FILES.values()))
@@ -112,3 +134,10 @@ def test_imported_majajhong2015_files_are_found_by_the_catalogue_and_the_score_j
     assert "stimulus_hvm-private.csv: SHA1" in scored.error, scored.error
     assert "does not match the expected 6ff49817" in scored.error
     assert row["status"] == "failed" and "does not match the expected" in row["reason"]
+    downloaded = settings.scratch_dir / "objects" / "data"
+    if settings.storage_url:  # the worker read copies; nothing went to the storage folder
+        assert sorted(path.name for path in downloaded.iterdir()) == sorted(FILES.values())
+        assert not settings.storage_dir.exists()
+    else:
+        assert (settings.storage_dir / "data" / FILES["assembly"]).is_file()
+        assert not downloaded.exists()
