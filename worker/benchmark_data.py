@@ -4,6 +4,8 @@ then the files administrators imported (stored flat under ``data/<BrainIO file n
 With the local backend the imported files already are a folder on this host; with an object
 store, the files this benchmark (and its layer-selection benchmark) names are downloaded once
 into this host's objects cache, whose ``data/`` folder then mirrors the stored data area.
+``scoring`` is imported inside the functions: the score handler imports this module at start,
+and listing benchmarks loads the whole science stack.
 """
 
 from __future__ import annotations
