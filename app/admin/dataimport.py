@@ -1,32 +1,63 @@
 """Benchmark data uploads (BrainIO: stimulus CSV + image ZIP + netCDF assembly): format and
-checksum checks before the files are installed under ``<storage>/data/<identifier>/``."""
+checksum checks, then the files are stored flat under their BrainIO names, the names benchmarks
+look for: ``data/assy_<assembly>.nc``, ``data/stimulus_<stimulus set>.csv|.zip`` ('.' → '_').
+The data area is a BrainIO "remote"; score jobs make the files they need local."""
 
 from __future__ import annotations
 
 import csv
 import hashlib
 import re
-import shutil
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.core.models import Job
 from app.jobs.service import create_job
+from app.runs.service import DATA_PREFIX, data_key, refresh_data_installed
+from app.storage import InvalidKeyError, Storage, put_file, storage_from_settings
 from app.submissions.upload import ReceivedFile, ReceivedForm, UploadError
 from worker.inspection import InspectionError, check_user_filename
 
 IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 DATA_FILES = {"stimuli": ".csv", "images": ".zip", "assembly": ".nc"}
+FileKind = Literal["assembly", "stimulus_csv", "stimulus_zip"]
+KINDS: dict[str, FileKind] = {
+    "assembly": "assembly",
+    "stimuli": "stimulus_csv",
+    "images": "stimulus_zip",
+}
 NETCDF_MAGIC = (b"\x89HDF\r\n\x1a\n", b"CDF\x01", b"CDF\x02")
 IMPORT_JOB = "import"
 MAX_ZIP_MEMBERS = 200_000
 
 
-def data_root(settings: Settings) -> Path:
-    return settings.storage_dir / "data"
+class DataAlreadyStoredError(UploadError):
+    status_code = 409
+
+
+@dataclass(frozen=True)
+class DataIdentifiers:
+    """The assembly's identifier and its stimulus set's (they differ in BrainIO)."""
+
+    assembly: str
+    stimulus_set: str
+
+    def keys(self) -> dict[str, str]:
+        """The storage key of each uploaded file (by form field)."""
+        from scoring.benchmarks import DataFile
+
+        return {
+            field: data_key(DataFile(self._identifier_of(field), kind).filename)
+            for field, kind in KINDS.items()
+        }
+
+    def _identifier_of(self, field: str) -> str:
+        return self.assembly if field == "assembly" else self.stimulus_set
 
 
 def stored_data_name(field: str, filename: str) -> str:
@@ -43,20 +74,51 @@ def stored_data_name(field: str, filename: str) -> str:
     return f"{field}{suffix}"
 
 
-def check_files(form: ReceivedForm) -> str:
-    """The identifier, once every file is present, of its format, and matches its checksum."""
-    identifier = form.fields.get("identifier", "").strip()
-    if not IDENTIFIER.match(identifier):
-        raise UploadError("identifier: letters, digits, '.', '_' or '-' (at most 100)")
+def check_files(form: ReceivedForm) -> DataIdentifiers:
+    """The identifiers, once every file is present, of its format, and matches its checksum."""
     missing = [field for field in DATA_FILES if field not in form.files]
     if missing:
         raise UploadError(f"missing files: {', '.join(missing)}")
     for field, upload in form.files.items():
         _check_sha1(field, upload, form.fields.get(f"{field}_sha1", "").strip().lower())
     _check_netcdf(form.files["assembly"])
+    identifiers = _identifiers(form)
     listed = _check_csv(form.files["stimuli"])
     _check_zip(form.files["images"], listed)
-    return identifier
+    return identifiers
+
+
+def _identifiers(form: ReceivedForm) -> DataIdentifiers:
+    """From the form, else from the assembly's netCDF attributes (BrainIO writes both)."""
+    given = {
+        name: form.fields.get(name, "").strip()
+        for name in ("identifier", "stimulus_set_identifier")
+    }
+    attributes = {} if all(given.values()) else _assembly_attributes(form.files["assembly"])
+    values = {name: value or attributes.get(name, "") for name, value in given.items()}
+    for name, value in values.items():
+        if not value:
+            raise UploadError(f"{name}: required (the assembly's netCDF attributes name none)")
+        if not IDENTIFIER.match(value):
+            raise UploadError(f"{name}: letters, digits, '.', '_' or '-' (at most 100)")
+    return DataIdentifiers(values["identifier"], values["stimulus_set_identifier"])
+
+
+def _assembly_attributes(upload: ReceivedFile) -> dict[str, str]:
+    """Global and data-variable attributes of the netCDF file (the global ones win)."""
+    import xarray as xr
+
+    try:
+        with xr.open_dataset(upload.path, engine="h5netcdf") as dataset:
+            found = {key: value for variable in dataset.data_vars.values()
+                     for key, value in variable.attrs.items()}  # fmt: skip
+            found.update(dataset.attrs)
+    except Exception as error:  # h5py raises many types on a malformed file; all mean the same
+        raise UploadError(
+            f"assembly: cannot read its attributes ({type(error).__name__}: {error}); "
+            "give identifier and stimulus_set_identifier"
+        ) from None
+    return {key: value.strip() for key, value in found.items() if isinstance(value, str)}
 
 
 def _check_sha1(field: str, upload: ReceivedFile, expected: str) -> None:
@@ -109,36 +171,76 @@ def _check_zip(upload: ReceivedFile, listed: set[str]) -> None:
         )
 
 
-def install(
-    session: Session, settings: Settings, owner_id: int | None, form: ReceivedForm, staging: Path
-) -> Job:
-    """Check the staged files, install them in BrainIO names and queue an ``import`` job."""
-    identifier = check_files(form)
-    target = data_root(settings) / identifier
-    if target.exists():
-        raise UploadError(f"data {identifier!r} are already installed; delete them first")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    names = {"stimuli": f"stimulus_{identifier}.csv", "images": f"stimulus_{identifier}.zip",
-             "assembly": f"assy_{identifier}.nc"}  # fmt: skip
-    for field, upload in form.files.items():
-        upload.path.rename(staging / names[field])
-    staging.rename(target)
-    payload = {"identifier": identifier, "folder": str(target.relative_to(settings.storage_dir))}
+def install(session: Session, settings: Settings, owner_id: int | None, form: ReceivedForm) -> Job:
+    """Check the staged files, store them under their BrainIO names, queue an ``import`` job."""
+    identifiers = check_files(form)
+    keys = identifiers.keys()
+    store_files(storage_from_settings(settings), form, keys)
+    payload = {
+        "identifier": identifiers.assembly,
+        "stimulus_set_identifier": identifiers.stimulus_set,
+        "keys": keys,
+    }
     return create_job(session, IMPORT_JOB, payload, owner_id=owner_id)
 
 
-def install_local(
-    session: Session, settings: Settings, files: dict[str, Path], identifier: str
-) -> Job:
-    """``ventral data import``: the same checks and installation for files on this machine."""
-    staging = settings.storage_dir / "uploads" / ".staging" / f"data-{identifier}"
-    staging.mkdir(parents=True, exist_ok=True)
+def store_files(storage: Storage, form: ReceivedForm, keys: dict[str, str]) -> None:
+    """Store every file or none; a key already taken is refused (an import never replaces)."""
+    taken = [key for key in keys.values() if storage.exists(key)]
+    if taken:
+        names = " ".join(key.removeprefix(f"{DATA_PREFIX}/") for key in taken)
+        raise DataAlreadyStoredError(
+            f"already stored: {', '.join(taken)}; to replace, delete first with "
+            f"`ventral data delete {names}`"
+        )
+    stored: list[str] = []
     try:
-        form = ReceivedForm(fields={"identifier": identifier})
-        for field, path in files.items():
-            stored = staging / stored_data_name(field, path.name)
-            shutil.copyfile(path, stored)
-            form.files[field] = ReceivedFile(field, path.name, stored, stored.stat().st_size, "")
-        return install(session, settings, None, form, staging)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        for field, key in keys.items():
+            put_file(storage, key, form.files[field].path)
+            stored.append(key)
+    except BaseException:
+        for key in stored:
+            storage.delete(key)
+        raise
+
+
+def install_local(
+    session: Session,
+    settings: Settings,
+    files: dict[str, Path],
+    identifier: str = "",
+    stimulus_set_identifier: str = "",
+) -> Job:
+    """``ventral data import``: the same checks and storage for files on this machine (read in
+    place: they need no staging copy)."""
+    form = ReceivedForm(
+        fields={"identifier": identifier, "stimulus_set_identifier": stimulus_set_identifier}
+    )
+    for field, path in files.items():
+        stored_data_name(field, path.name)
+        form.files[field] = ReceivedFile(field, path.name, path, path.stat().st_size, "")
+    return install(session, settings, None, form)
+
+
+def stored_data(storage: Storage) -> list[tuple[str, int]]:
+    """Every imported file: (BrainIO file name, size in bytes)."""
+    prefix = f"{DATA_PREFIX}/"
+    return [(key.removeprefix(prefix), storage.size(key)) for key in storage.keys(DATA_PREFIX)]
+
+
+def delete_data(session: Session, storage: Storage, filenames: list[str]) -> list[str]:
+    """Delete imported files by BrainIO file name and mark the benchmarks that needed them; the
+    names that were not stored."""
+    not_stored = []
+    for filename in filenames:
+        try:
+            key = data_key(filename)
+            found = "/" not in filename and storage.exists(key)
+        except InvalidKeyError:
+            found = False
+        if found:
+            storage.delete(key)
+        else:
+            not_stored.append(filename)
+    refresh_data_installed(session, storage)
+    return not_stored

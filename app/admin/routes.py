@@ -19,6 +19,7 @@ from app.core.models import Role, User
 from app.core.params import RowId
 from app.core.templates import templates
 from app.jobs.schemas import JobRead
+from app.storage import storage_from_settings
 from app.storage.scratch import new_staging_folder, remove_staging
 from app.submissions.schemas import MODEL_NAME_PATTERN
 from app.submissions.upload import UploadError, receive_multipart
@@ -39,9 +40,13 @@ DATA_BODY: dict[str, Any] = {
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
-                    "required": ["identifier", "stimuli", "images", "assembly"],
+                    "required": ["stimuli", "images", "assembly"],
                     "properties": {
                         "identifier": {"type": "string", "pattern": MODEL_NAME_PATTERN},
+                        "stimulus_set_identifier": {
+                            "type": "string",
+                            "pattern": MODEL_NAME_PATTERN,
+                        },
                         "stimuli": _FILE,
                         "images": _FILE,
                         "assembly": _FILE,
@@ -83,10 +88,11 @@ def delete_model(name: ModelName, request: Request, session: SessionDep) -> Mode
 @api_router.post(
     "/rescore", response_model=JobsCreated, status_code=202, responses={**ADMIN_ONLY, 404: {}}
 )
-def rescore(body: RescoreRequest, session: SessionDep) -> JobsCreated:
+def rescore(body: RescoreRequest, request: Request, session: SessionDep) -> JobsCreated:
     """Score a model (or every model) on a benchmark (or every benchmark) again."""
+    storage = storage_from_settings(request.app.state.settings)
     try:
-        return JobsCreated(job_ids=[job.id for job in service.rescore(session, body)])
+        return JobsCreated(job_ids=[job.id for job in service.rescore(session, storage, body)])
     except (service.ModelNotFoundError, service.UnknownBenchmarkError) as error:
         raise HTTPException(404, str(error)) from None
 
@@ -96,11 +102,11 @@ def rescore(body: RescoreRequest, session: SessionDep) -> JobsCreated:
     response_model=JobRead,
     status_code=202,
     openapi_extra=DATA_BODY,
-    responses={**ADMIN_ONLY, 400: {}, 413: {}},
+    responses={**ADMIN_ONLY, 400: {}, 409: {}, 413: {}},
 )
 async def import_data(request: Request, user: AdminUser, session: SessionDep) -> JobRead:
-    """Install BrainIO files (stimulus CSV + ZIP, netCDF assembly) after format and optional
-    SHA1 checks, and queue the ``import`` job that loads them."""
+    """Store BrainIO files (stimulus CSV + ZIP, netCDF assembly) under their BrainIO names after
+    format and optional SHA1 checks, and queue the ``import`` job that loads them."""
     return await receive_data(request, user, session)
 
 
@@ -118,7 +124,7 @@ async def receive_data(request: Request, user: User, session: SessionDep) -> Job
         )
         if not request.url.path.startswith("/api"):
             check_csrf(request, form.fields.get("csrf_token"))
-        job = await run_in_threadpool(dataimport.install, session, settings, user.id, form, staging)
+        job = await run_in_threadpool(dataimport.install, session, settings, user.id, form)
         return JobRead.model_validate(job)
     except UploadError as error:
         raise HTTPException(error.status_code, str(error)) from None

@@ -10,7 +10,7 @@ from app.core.config import Settings
 from app.core.models import Job, Model, User
 from app.jobs.control import request_cancel
 from app.runs.service import trained_weights_prefix
-from app.storage import delete_prefix, storage_from_settings
+from app.storage import Storage, delete_prefix, storage_from_settings
 from app.submissions.service import remove_upload
 from app.users.service import get_user
 
@@ -51,7 +51,7 @@ def delete_model(session: Session, settings: Settings, name: str) -> int:
     return sum(remove_upload(settings, sid) > 0 for sid in submissions)
 
 
-def rescore(session: Session, request: RescoreRequest) -> list[Job]:
+def rescore(session: Session, storage: Storage, request: RescoreRequest) -> list[Job]:
     """Score jobs for one model (or every computed model that passed validation) on one
     benchmark (or every registered one); ``app.runs`` skips benchmarks whose data are missing."""
     from app.runs.service import create_score_jobs
@@ -60,7 +60,9 @@ def rescore(session: Session, request: RescoreRequest) -> list[Job]:
     benchmarks = None if request.benchmark is None else [request.benchmark]
     try:
         return [
-            job for model in models for job in create_score_jobs(session, model, benchmarks).jobs
+            job
+            for model in models
+            for job in create_score_jobs(session, model, benchmarks, storage=storage).jobs
         ]
     except KeyError as error:
         raise UnknownBenchmarkError(f"unknown benchmark {request.benchmark!r}") from error

@@ -17,6 +17,7 @@ from app.core.config import Settings
 from app.core.models import Job, JobStatus, utcnow
 from app.reference_models.service import CIFAR_RESNETS, CORNETS
 from app.runs import repository, service
+from app.storage import storage_from_settings
 
 MARKER_KIND = "first_run"
 # [decision] CIFAR-10 training images per class for each CORnet's cpu-quick run, and validation
@@ -46,10 +47,11 @@ def kick_off(session: Session, settings: Settings) -> dict[str, Any] | None:
     if not settings.first_run or already_started(session):
         return None
     plan: dict[str, Any] = {"score_jobs": {}, "train_jobs": {}, "skipped": {}}
+    storage = storage_from_settings(settings)
     for name in CIFAR_RESNETS:
         model = service.read_model(session, name)
         plan["score_jobs"][name] = [
-            job.id for job in service.create_score_jobs(session, model).jobs
+            job.id for job in service.create_score_jobs(session, model, storage=storage).jobs
         ]
     for name in CORNETS:
         _train(session, settings, name, plan)

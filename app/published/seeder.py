@@ -6,9 +6,13 @@ from sqlalchemy.orm import Session
 
 from app.core.config import Settings
 from app.published.service import seed_published
+from app.runs.service import refresh_data_installed
 from app.seed import register_seeder
+from app.storage import storage_from_settings
 
 
 @register_seeder
 def published_results_seeder(session: Session, settings: Settings) -> None:
     seed_published(session)
+    # The catalogue knows the repository's data folder; imported files are in storage.
+    refresh_data_installed(session, storage_from_settings(settings))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, status
+from fastapi import APIRouter, HTTPException, Request, status
 
 from app.auth.dependencies import AdminUser
 from app.core.db import SessionDep
@@ -22,6 +22,7 @@ from app.runs.schemas import (
     StudyCreated,
     StudyRequest,
 )
+from app.storage import storage_from_settings
 
 api_router = APIRouter(tags=["runs"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such model or study"}}
@@ -46,11 +47,16 @@ def retrain(name: str, body: RetrainRequest, session: SessionDep, admin: AdminUs
     response_model=ScoringRunCreated,
     responses=NOT_FOUND,
 )
-def score(name: str, body: ScoreRequest, session: SessionDep, _: AdminUser) -> ScoringRunCreated:
+def score(
+    name: str, body: ScoreRequest, request: Request, session: SessionDep, _: AdminUser
+) -> ScoringRunCreated:
     """One score job per benchmark (default: every registered benchmark)."""
     model = _model(session, name)
+    storage = storage_from_settings(request.app.state.settings)
     try:
-        run = service.create_score_jobs(session, model, body.benchmarks, body.parametrization)
+        run = service.create_score_jobs(
+            session, model, body.benchmarks, body.parametrization, storage=storage
+        )
     except (KeyError, UnknownParametrizationError) as error:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(error)) from None
     return ScoringRunCreated(

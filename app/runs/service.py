@@ -30,12 +30,14 @@ from app.jobs.hooks import on_job_ended_outside_handler
 from app.jobs.service import create_job
 from app.runs import repository
 from app.runs.parametrizations import benchmark_params
-from app.storage import StoredObject
+from app.storage import Storage, StoredObject
 from worker.config import GPU_QUEUE
 
 SCORE_QUEUE = GPU_QUEUE
 CANCELLED = "cancelled before the score was finished"
 TRAIN_QUEUE = GPU_QUEUE
+# Imported BrainIO files are stored flat under their BrainIO names: the area is a BrainIO remote.
+DATA_PREFIX = "data"
 
 
 class ModelNotFoundError(LookupError):
@@ -68,16 +70,28 @@ def default_benchmarks() -> list[str]:
     return list_benchmarks()
 
 
-def ensure_benchmark_row(session: Session, identifier: str) -> Benchmark:
-    """The row of the registered benchmark's current version (created when missing)."""
+def ensure_benchmark_row(session: Session, identifier: str, storage: Storage) -> Benchmark:
+    """The row of the registered benchmark's current version (created when missing), with
+    ``data_installed`` as the files are now."""
+    row = _current_row(session, identifier)
+    row.data_installed = not missing_data(identifier, storage)
+    return row
+
+
+def refresh_data_installed(session: Session, storage: Storage) -> dict[str, list[str]]:
+    """Recompute ``data_installed`` of every registered benchmark; the files each one misses."""
+    missing = {identifier: missing_data(identifier, storage) for identifier in default_benchmarks()}
+    for identifier, files in missing.items():
+        _current_row(session, identifier).data_installed = not files
+    return missing
+
+
+def _current_row(session: Session, identifier: str) -> Benchmark:
     from scoring.benchmarks import benchmark_info
 
     info = benchmark_info(identifier)
     row = repository.benchmark(session, identifier, info.version)
-    if row is None:
-        row = repository.add(session, _benchmark_row(info))
-    row.data_installed = not missing_data(identifier)
-    return row
+    return row if row is not None else repository.add(session, _benchmark_row(info))
 
 
 def _benchmark_row(info: Any) -> Benchmark:
@@ -95,10 +109,17 @@ def _benchmark_row(info: Any) -> Benchmark:
     )
 
 
-def missing_data(identifier: str) -> list[str]:
+def data_key(filename: str) -> str:
+    """The storage key of an imported BrainIO file (``assy_….nc``, ``stimulus_….csv|zip``)."""
+    return f"{DATA_PREFIX}/{filename}"
+
+
+def missing_data(identifier: str, storage: Storage) -> list[str]:
+    """The benchmark's files found neither in the repository's data folder nor in storage."""
     from scoring.benchmarks import load_benchmark
 
-    return load_benchmark(identifier).missing_files()
+    in_repository = load_benchmark(identifier).missing_files()
+    return [name for name in in_repository if not storage.exists(data_key(name))]
 
 
 def create_score_jobs(
@@ -106,6 +127,8 @@ def create_score_jobs(
     model: Model,
     benchmarks: list[str] | None = None,
     parametrization: str = "leaderboard",
+    *,
+    storage: Storage,
 ) -> ScoringRun:
     """One ``score`` job per benchmark, sent when the caller commits. A benchmark already being
     scored for this model is left to its running job; one whose data are not installed gets a
@@ -113,7 +136,7 @@ def create_score_jobs(
     repository.lock_model(session, model.id)
     run = ScoringRun(run_id=uuid.uuid4().hex)
     for identifier in benchmarks or default_benchmarks():
-        _add_score_job(session, model, identifier, parametrization, run)
+        _add_score_job(session, storage, model, identifier, parametrization, run)
     job_ids = [job.id for job in run.jobs]
     for job in run.jobs:
         job.payload = {**job.payload, "run": {"id": run.run_id, "jobs": job_ids}}
@@ -122,9 +145,14 @@ def create_score_jobs(
 
 
 def _add_score_job(
-    session: Session, model: Model, identifier: str, parametrization: str, run: ScoringRun
+    session: Session,
+    storage: Storage,
+    model: Model,
+    identifier: str,
+    parametrization: str,
+    run: ScoringRun,
 ) -> None:
-    row = ensure_benchmark_row(session, identifier)
+    row = ensure_benchmark_row(session, identifier, storage)
     score = repository.score(session, model.id, row.id) or repository.add(
         session, Score(model_id=model.id, benchmark_id=row.id)
     )
@@ -132,9 +160,8 @@ def _add_score_job(
         assert score.job_id is not None
         run.already_running[identifier] = score.job_id
         return
-    missing = missing_data(identifier)
-    if missing:
-        reason = data_not_installed_reason(missing)
+    if not row.data_installed:
+        reason = data_not_installed_reason(missing_data(identifier, storage))
         _reset_score(score, None, ScoreStatus.failed, {"reason": reason})
         run.skipped[identifier] = reason
         return
@@ -383,6 +410,8 @@ def attach_trained_weights(
     stored: StoredObject,
     parametrization: str = "leaderboard",
     benchmarks: list[str] | None = None,
+    *,
+    storage: Storage,
 ) -> ScoringRun:
     """The stored weights become the model's artifact; then the model is scored again."""
     model = repository.lock_model(session, model_id)
@@ -394,7 +423,7 @@ def attach_trained_weights(
     )
     model.weights_artifact_id = artifact.id
     model.model_metadata = {**model.model_metadata, "weights": _weights_metadata(result)}
-    return create_score_jobs(session, model, benchmarks, parametrization)
+    return create_score_jobs(session, model, benchmarks, parametrization, storage=storage)
 
 
 def _weights_metadata(result: dict[str, Any]) -> dict[str, Any]:

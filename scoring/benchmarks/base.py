@@ -4,28 +4,41 @@ from __future__ import annotations
 
 import hashlib
 from abc import ABC, abstractmethod
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, Protocol, TypeAlias
 
 from scoring.score import Score
 
 CeilingConvention = Literal["none", "r/c", "(r/c)^2", "r^2/c", "r/sqrt(c)", "fixed r/c"]
 Progress = Callable[[float, str], None]
 REPO_DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+# One data folder, or several searched in order (the repository's, then imported files).
+DataDirs: TypeAlias = Path | Sequence[Path]
+
+
+def data_folders(data_dir: DataDirs | None) -> tuple[Path, ...]:
+    """The folders to search, in order; ``None`` means the repository's data folder."""
+    if data_dir is None:
+        return (REPO_DATA_DIR,)
+    if isinstance(data_dir, str | Path):
+        return (Path(data_dir),)
+    return tuple(Path(folder) for folder in data_dir)
 
 
 class DataNotInstalled(RuntimeError):
-    """A benchmark's data files are not in the data folder; it is never scored on anything else."""
+    """A benchmark's data files are in none of its data folders; it is never scored on anything
+    else."""
 
-    def __init__(self, benchmark: str, missing: list[str], data_dir: Path) -> None:
+    def __init__(self, benchmark: str, missing: list[str], data_dir: DataDirs) -> None:
         self.benchmark = benchmark
         self.missing = missing
-        self.data_dir = data_dir
+        self.data_dirs = data_folders(data_dir)
+        folders = " or ".join(str(folder) for folder in self.data_dirs)
         super().__init__(
             f"data not installed for benchmark {benchmark!r}: missing {', '.join(missing)} "
-            f"in {data_dir} (import the BrainIO files with `ventral data import`)"
+            f"in {folders} (import the BrainIO files with `ventral data import`)"
         )
 
 
@@ -49,12 +62,16 @@ class DataFile:
         suffix = "csv" if self.kind == "stimulus_csv" else "zip"
         return f"stimulus_{stem}.{suffix}"
 
-    def locate(self, data_dir: Path) -> Path | None:
-        """The file in ``data_dir`` or one folder below it, if present."""
-        direct = data_dir / self.filename
-        if direct.is_file():
-            return direct
-        return next(iter(sorted(data_dir.glob(f"*/{self.filename}"))), None)
+    def locate(self, data_dir: DataDirs) -> Path | None:
+        """The file in the first data folder holding it, directly or one folder below."""
+        for folder in data_folders(data_dir):
+            direct = folder / self.filename
+            if direct.is_file():
+                return direct
+            below = next(iter(sorted(folder.glob(f"*/{self.filename}"))), None)
+            if below is not None:
+                return below
+        return None
 
     def sha1_matches(self, path: Path) -> bool:
         return self.sha1_prefix is None or file_sha1(path).startswith(self.sha1_prefix)
@@ -120,30 +137,30 @@ class Benchmark(ABC):
 
     info: BenchmarkInfo
 
-    def __init__(self, info: BenchmarkInfo, data_dir: Path | None = None) -> None:
+    def __init__(self, info: BenchmarkInfo, data_dir: DataDirs | None = None) -> None:
         self.info = info
-        self.data_dir = Path(data_dir) if data_dir is not None else REPO_DATA_DIR
+        self.data_dirs = data_folders(data_dir)
 
     @property
     def identifier(self) -> str:
         return self.info.identifier
 
-    def missing_files(self, data_dir: Path | None = None) -> list[str]:
-        folder = Path(data_dir) if data_dir is not None else self.data_dir
-        return [f.filename for f in self.info.data_files if f.locate(folder) is None]
+    def missing_files(self, data_dir: DataDirs | None = None) -> list[str]:
+        folders = data_folders(data_dir) if data_dir is not None else self.data_dirs
+        return [f.filename for f in self.info.data_files if f.locate(folders) is None]
 
-    def data_installed(self, data_dir: Path | None = None) -> bool:
+    def data_installed(self, data_dir: DataDirs | None = None) -> bool:
         return not self.missing_files(data_dir)
 
     def require_data(self) -> None:
         missing = self.missing_files()
         if missing:
-            raise DataNotInstalled(self.identifier, missing, self.data_dir)
+            raise DataNotInstalled(self.identifier, missing, self.data_dirs)
 
     def path(self, data_file: DataFile) -> Path:
-        located = data_file.locate(self.data_dir)
+        located = data_file.locate(self.data_dirs)
         if located is None:
-            raise DataNotInstalled(self.identifier, [data_file.filename], self.data_dir)
+            raise DataNotInstalled(self.identifier, [data_file.filename], self.data_dirs)
         return located
 
     def __call__(self, brain_model: BrainModel, progress: Progress | None = None) -> Score:

@@ -19,6 +19,7 @@ from scoring.benchmarks.base import (
     Benchmark,
     BenchmarkInfo,
     BrainModel,
+    DataDirs,
     DataFile,
     NotApplicable,
     Progress,
@@ -43,7 +44,7 @@ class CifarBenchmark(Benchmark):
     def __init__(
         self,
         info: BenchmarkInfo,
-        data_dir: Path | None = None,
+        data_dir: DataDirs | None = None,
         *,
         n_per_class: int | None = None,
         cache_dir: Path | None = None,
@@ -178,13 +179,13 @@ CIFAR10_TOP1_INFO = BenchmarkInfo(
 
 @register_benchmark("CIFAR10H-i2n", info=CIFAR10H_INFO)
 def cifar10h_i2n_benchmark(
-    info: BenchmarkInfo, data_dir: Path | None = None, **params: Any
+    info: BenchmarkInfo, data_dir: DataDirs | None = None, **params: Any
 ) -> Cifar10hI2n:
     return Cifar10hI2n(info, data_dir, **params)
 
 
 @register_benchmark("CIFAR10-top1", info=CIFAR10_TOP1_INFO)
 def cifar10_top1_benchmark(
-    info: BenchmarkInfo, data_dir: Path | None = None, **params: Any
+    info: BenchmarkInfo, data_dir: DataDirs | None = None, **params: Any
 ) -> Cifar10Top1:
     return Cifar10Top1(info, data_dir, **params)

@@ -4,7 +4,6 @@ Ceiling 1, no ceiling applied; error = std₀ of per-image correctness."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,6 +14,7 @@ from scoring.benchmarks.base import (
     Benchmark,
     BenchmarkInfo,
     BrainModel,
+    DataDirs,
     NotApplicable,
     Progress,
     stimulus_files,
@@ -74,5 +74,7 @@ INFO = BenchmarkInfo(
 
 
 @register_benchmark("ImageNet-top1", info=INFO)
-def imagenet_top1(info: BenchmarkInfo, data_dir: Path | None = None, **params: Any) -> ImageNetTop1:
+def imagenet_top1(
+    info: BenchmarkInfo, data_dir: DataDirs | None = None, **params: Any
+) -> ImageNetTop1:
     return ImageNetTop1(info, data_dir, **params)

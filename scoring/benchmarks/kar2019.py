@@ -5,7 +5,6 @@ Feed-forward models give NaN (the paper counts them as 0 in its composite)."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -16,13 +15,13 @@ from scoring.benchmarks.base import (
     Benchmark,
     BenchmarkInfo,
     BrainModel,
+    DataDirs,
     DataFile,
     Progress,
     stimulus_files,
 )
 from scoring.benchmarks.references import KAR2019
 from scoring.benchmarks.registry import register_benchmark
-from scoring.metrics.ost import object_solution_times
 from scoring.score import Score
 
 SOLUTION_TIMES = DataFile("dicarlo.Kar2019", "assembly", "147717ce")
@@ -37,7 +36,7 @@ class Kar2019Ost(Benchmark):
     def __init__(
         self,
         info: BenchmarkInfo,
-        data_dir: Path | None = None,
+        data_dir: DataDirs | None = None,
         *,
         decoder: Decoder = "svm",
         verify_sha1: bool = True,
@@ -57,6 +56,9 @@ class Kar2019Ost(Benchmark):
         brain_model.start_recording("IT", TIME_BINS)
         source = brain_model.look_at(stimuli)
         progress(0.5, f"{self.identifier}: per-bin decoders")
+        # Imported here: the OST decoders need torch, which listing benchmarks should not load.
+        from scoring.metrics.ost import object_solution_times
+
         score = object_solution_times(source, target, n_splits=self.n_splits)
         static = not np.isfinite(score.raw) and "feed-forward" in str(score.details.get("reason"))
         details = {**score.details, "decoder": self.decoder, "static_model": static}
@@ -92,5 +94,5 @@ INFO = BenchmarkInfo(
 
 
 @register_benchmark("Kar2019-ost", info=INFO)
-def kar2019_ost(info: BenchmarkInfo, data_dir: Path | None = None, **params: Any) -> Kar2019Ost:
+def kar2019_ost(info: BenchmarkInfo, data_dir: DataDirs | None = None, **params: Any) -> Kar2019Ost:
     return Kar2019Ost(info, data_dir, **params)

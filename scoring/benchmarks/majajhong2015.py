@@ -3,10 +3,9 @@ variants (variations 0+3, 3,200 images) used for layer selection (spec §1.3, §
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from scoring.benchmarks.base import BenchmarkInfo, DataFile, stimulus_files
+from scoring.benchmarks.base import BenchmarkInfo, DataDirs, DataFile, stimulus_files
 from scoring.benchmarks.neural import NeuralPredictivityBenchmark
 from scoring.benchmarks.references import MAJAJ2015
 from scoring.benchmarks.registry import register_benchmark
@@ -50,7 +49,11 @@ def _info(region: str, public: bool) -> BenchmarkInfo:
 
 
 def _benchmark(
-    info: BenchmarkInfo, data_dir: Path | None, region: str, public: bool, params: dict[str, Any]
+    info: BenchmarkInfo,
+    data_dir: DataDirs | None,
+    region: str,
+    public: bool,
+    params: dict[str, Any],
 ) -> NeuralPredictivityBenchmark:
     assembly, (csv, zip_file) = (
         (PUBLIC_ASSEMBLY, PUBLIC_STIMULI) if public else (PRIVATE_ASSEMBLY, PRIVATE_STIMULI)
@@ -68,27 +71,27 @@ def _benchmark(
 
 @register_benchmark("MajajHong2015.V4-pls", info=_info("V4", public=False))
 def majajhong2015_v4_pls(
-    info: BenchmarkInfo, data_dir: Path | None = None, **params: Any
+    info: BenchmarkInfo, data_dir: DataDirs | None = None, **params: Any
 ) -> NeuralPredictivityBenchmark:
     return _benchmark(info, data_dir, "V4", False, params)
 
 
 @register_benchmark("MajajHong2015.IT-pls", info=_info("IT", public=False))
 def majajhong2015_it_pls(
-    info: BenchmarkInfo, data_dir: Path | None = None, **params: Any
+    info: BenchmarkInfo, data_dir: DataDirs | None = None, **params: Any
 ) -> NeuralPredictivityBenchmark:
     return _benchmark(info, data_dir, "IT", False, params)
 
 
 @register_benchmark("MajajHong2015public.V4-pls", info=_info("V4", public=True))
 def majajhong2015public_v4_pls(
-    info: BenchmarkInfo, data_dir: Path | None = None, **params: Any
+    info: BenchmarkInfo, data_dir: DataDirs | None = None, **params: Any
 ) -> NeuralPredictivityBenchmark:
     return _benchmark(info, data_dir, "V4", True, params)
 
 
 @register_benchmark("MajajHong2015public.IT-pls", info=_info("IT", public=True))
 def majajhong2015public_it_pls(
-    info: BenchmarkInfo, data_dir: Path | None = None, **params: Any
+    info: BenchmarkInfo, data_dir: DataDirs | None = None, **params: Any
 ) -> NeuralPredictivityBenchmark:
     return _benchmark(info, data_dir, "IT", True, params)

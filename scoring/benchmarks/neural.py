@@ -15,7 +15,14 @@ import numpy as np
 import xarray as xr
 
 from scoring.benchmarks import data
-from scoring.benchmarks.base import Benchmark, BenchmarkInfo, BrainModel, DataFile, Progress
+from scoring.benchmarks.base import (
+    Benchmark,
+    BenchmarkInfo,
+    BrainModel,
+    DataDirs,
+    DataFile,
+    Progress,
+)
 from scoring.data.stimuli import StimulusSet
 from scoring.metrics.neural import (
     Convention,
@@ -35,7 +42,7 @@ class NeuralPredictivityBenchmark(Benchmark):
     def __init__(
         self,
         info: BenchmarkInfo,
-        data_dir: Path | None = None,
+        data_dir: DataDirs | None = None,
         *,
         region: str,
         assembly_file: DataFile,

@@ -4,7 +4,6 @@ choices. The readout is fitted on the 2,160 public images; the model's probabili
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,6 +14,7 @@ from scoring.benchmarks.base import (
     Benchmark,
     BenchmarkInfo,
     BrainModel,
+    DataDirs,
     DataFile,
     Progress,
     stimulus_files,
@@ -33,7 +33,7 @@ class Rajalingham2018I2n(Benchmark):
     """I2n of the model's 24-way probabilities against the human trials."""
 
     def __init__(
-        self, info: BenchmarkInfo, data_dir: Path | None = None, *, verify_sha1: bool = True
+        self, info: BenchmarkInfo, data_dir: DataDirs | None = None, *, verify_sha1: bool = True
     ) -> None:
         super().__init__(info, data_dir)
         self.verify_sha1 = verify_sha1
@@ -81,6 +81,6 @@ INFO = BenchmarkInfo(
 
 @register_benchmark("Rajalingham2018-i2n", info=INFO)
 def rajalingham2018_i2n(
-    info: BenchmarkInfo, data_dir: Path | None = None, **params: Any
+    info: BenchmarkInfo, data_dir: DataDirs | None = None, **params: Any
 ) -> Rajalingham2018I2n:
     return Rajalingham2018I2n(info, data_dir, **params)

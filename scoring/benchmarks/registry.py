@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, TypeVar
 
-from scoring.benchmarks.base import Benchmark, BenchmarkInfo
+from scoring.benchmarks.base import Benchmark, BenchmarkInfo, DataDirs
 from scoring.registry import Registry
 
 BENCHMARKS: Registry[BenchmarkInfo] = Registry("benchmark")
@@ -31,7 +30,7 @@ def benchmark_info(identifier: str) -> BenchmarkInfo:
     return BENCHMARKS.metadata(identifier)
 
 
-def load_benchmark(identifier: str, data_dir: Path | None = None, **params: Any) -> Benchmark:
+def load_benchmark(identifier: str, data_dir: DataDirs | None = None, **params: Any) -> Benchmark:
     """The benchmark object; its data is checked when it is called (``DataNotInstalled``)."""
     _import_all()
     factory = BENCHMARKS.factory(identifier)

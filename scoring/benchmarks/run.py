@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scoring.benchmarks.base import Benchmark, Progress
+from scoring.benchmarks.base import Benchmark, DataDirs, DataFile, Progress
 from scoring.benchmarks.neural import NeuralPredictivityBenchmark
-from scoring.benchmarks.registry import load_benchmark
+from scoring.benchmarks.registry import benchmark_info, load_benchmark
 from scoring.score import Score
 
 SELECTION_BENCHMARKS = {
@@ -38,16 +38,19 @@ def score_model(
     benchmark_id: str,
     weights: str | Path | None = None,
     device: str = "cpu",
-    data_dir: Path | None = None,
+    data_dir: DataDirs | None = None,
     progress: Progress | None = None,
     cache_dir: Path | None = None,
     **params: Any,
 ) -> Score:
     """Score registered ``model_name`` (with ``weights``) on ``benchmark_id``; raises
-    ``DataNotInstalled`` before building anything when the benchmark's data are missing.
+    ``DataNotInstalled`` before building anything when the benchmark's data are missing, and
+    ``ChecksumError`` when a neural benchmark's files are not the published ones.
     ``cache_dir`` keeps activations on disk (keyed by weights, stimuli, layer, region, bins)."""
     benchmark = load_benchmark(benchmark_id, data_dir=data_dir, **params)
     benchmark.require_data()
+    if isinstance(benchmark, NeuralPredictivityBenchmark):
+        benchmark.trials()  # wrong files fail now, not after the model (and layer selection) ran
     from scoring.brain_model import load_brain_model
     from scoring.models import model_info
 
@@ -66,6 +69,15 @@ def score_model(
     )
     score = benchmark(brain_model, progress=progress)
     return _with_selection(score, choice, model_name)
+
+
+def scoring_data_files(benchmark_id: str) -> tuple[DataFile, ...]:
+    """Every file scoring ``benchmark_id`` may read: its own and its layer-selection benchmark's
+    (read only for models that commit no layer to the region)."""
+    identifiers = [benchmark_id]
+    if benchmark_id in SELECTION_BENCHMARKS:
+        identifiers.append(SELECTION_BENCHMARKS[benchmark_id])
+    return tuple(file for name in identifiers for file in benchmark_info(name).data_files)
 
 
 def select_layer(
@@ -95,7 +107,7 @@ def select_layer(
 
 
 def _selection_benchmark(
-    benchmark: NeuralPredictivityBenchmark, data_dir: Path | None, params: dict[str, Any]
+    benchmark: NeuralPredictivityBenchmark, data_dir: DataDirs | None, params: dict[str, Any]
 ) -> NeuralPredictivityBenchmark:
     identifier = SELECTION_BENCHMARKS.get(benchmark.identifier)
     if identifier is None:

@@ -4,10 +4,9 @@ never part of an aggregate."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from scoring.benchmarks.base import BenchmarkInfo, DataFile, stimulus_files
+from scoring.benchmarks.base import BenchmarkInfo, DataDirs, DataFile, stimulus_files
 from scoring.benchmarks.neural import NeuralPredictivityBenchmark
 from scoring.benchmarks.references import KRIZHEVSKY2009
 from scoring.benchmarks.registry import register_benchmark
@@ -50,7 +49,7 @@ def _info(region: str) -> BenchmarkInfo:
 
 
 def _benchmark(
-    info: BenchmarkInfo, data_dir: Path | None, region: str, params: dict[str, Any]
+    info: BenchmarkInfo, data_dir: DataDirs | None, region: str, params: dict[str, Any]
 ) -> NeuralPredictivityBenchmark:
     csv, zip_file = STIMULI
     params.setdefault("stratify_coord", "image_label")
@@ -67,13 +66,13 @@ def _benchmark(
 
 @register_benchmark("Synthetic-V4-pls", info=_info("V4"))
 def synthetic_v4_pls(
-    info: BenchmarkInfo, data_dir: Path | None = None, **params: Any
+    info: BenchmarkInfo, data_dir: DataDirs | None = None, **params: Any
 ) -> NeuralPredictivityBenchmark:
     return _benchmark(info, data_dir, "V4", params)
 
 
 @register_benchmark("Synthetic-IT-pls", info=_info("IT"))
 def synthetic_it_pls(
-    info: BenchmarkInfo, data_dir: Path | None = None, **params: Any
+    info: BenchmarkInfo, data_dir: DataDirs | None = None, **params: Any
 ) -> NeuralPredictivityBenchmark:
     return _benchmark(info, data_dir, "IT", params)

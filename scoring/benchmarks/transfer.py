@@ -25,6 +25,7 @@ from scoring.benchmarks.base import (
     Benchmark,
     BenchmarkInfo,
     BrainModel,
+    DataDirs,
     NotApplicable,
     Progress,
     stimulus_files,
@@ -70,7 +71,7 @@ class DigitsTransfer(Benchmark):
     def __init__(
         self,
         info: BenchmarkInfo,
-        data_dir: Path | None = None,
+        data_dir: DataDirs | None = None,
         *,
         c_grid: Sequence[float] = C_GRID,
         n_folds: int = 5,
@@ -168,13 +169,13 @@ DIGITS_INFO = BenchmarkInfo(
 
 @register_benchmark("CIFAR100-transfer", info=CIFAR100_INFO)
 def cifar100_transfer(
-    info: BenchmarkInfo, data_dir: Path | None = None, **params: Any
+    info: BenchmarkInfo, data_dir: DataDirs | None = None, **params: Any
 ) -> Cifar100Transfer:
     return Cifar100Transfer(info, data_dir, **params)
 
 
 @register_benchmark("Digits-transfer", info=DIGITS_INFO)
 def digits_transfer(
-    info: BenchmarkInfo, data_dir: Path | None = None, **params: Any
+    info: BenchmarkInfo, data_dir: DataDirs | None = None, **params: Any
 ) -> DigitsTransfer:
     return DigitsTransfer(info, data_dir, **params)

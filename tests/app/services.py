@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -29,6 +30,8 @@ from app.core.db import create_session_factory, unit_of_work
 from app.core.models import Job
 from app.jobs.dispatch import JobDispatcher
 from app.jobs.service import create_job
+from app.storage import Storage
+from app.storage.local import LocalStorage
 from worker.config import make_celery
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -190,3 +193,9 @@ def submit_job(
     with unit_of_work(factory, JobDispatcher(make_celery(settings), factory)) as session:
         job: Job = create_job(session, kind, payload, queue=queue)
     return job.id
+
+
+def without_imported_data() -> Storage:
+    """A storage that holds no imported benchmark data (nothing ever writes there): benchmarks
+    then count only the repository's own data files."""
+    return LocalStorage(Path(tempfile.gettempdir()) / "ventral-no-imported-data")

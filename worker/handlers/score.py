@@ -24,6 +24,7 @@ from app.jobs.lifecycle import JobCancelledError, LostOwnershipError
 from app.runs import service
 from app.storage import ObjectNotFoundError, shared_folder
 from worker import runtime
+from worker.benchmark_data import benchmark_data_dirs
 from worker.config import make_celery
 from worker.handlers import JobFailedError, JobReporter, register_handler
 
@@ -80,12 +81,14 @@ def _score(
 
     architecture = scoring_architecture(target.architecture, target.weights_metadata)
     report.log(f"scoring {payload['model']} ({architecture}) on {payload['benchmark']}")
+    data_dirs = benchmark_data_dirs(runtime.settings(), runtime.storage(), payload["benchmark"])
     try:
         score = score_model(
             architecture,
             payload["benchmark"],
             weights=weights_file(target.weights),
             device=runtime_device(),
+            data_dir=data_dirs,
             progress=report.progress,
             cache_dir=shared_folder(runtime.settings(), runtime.storage(), ACTIVATIONS),
             **payload.get("params", {}),

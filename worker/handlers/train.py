@@ -64,6 +64,7 @@ def _attach(payload: dict[str, Any], result: dict[str, Any], report: JobReporter
             stored,
             payload.get("parametrization") or "leaderboard",
             payload.get("benchmarks"),
+            storage=runtime.storage(),
         )
         score_jobs = [job.id for job in run.jobs]
     report.log(f"weights {result['sha256'][:12]} attached; score jobs {score_jobs}")

@@ -289,7 +289,7 @@ def accept(upload: StoredUpload, outcome: dict[str, Any]) -> None:
         model.region_commitments = commitments(upload)
         model.model_metadata = {**model.model_metadata, **architecture_metadata(upload)}
         submission.status = SubmissionStatus.accepted
-        run = create_score_jobs(session, model)
+        run = create_score_jobs(session, model, storage=runtime.storage())
     outcome["model_status"] = ModelStatus.ready.value
     outcome["score_jobs"] = [job.id for job in run.jobs]
     outcome["benchmarks_skipped"] = run.skipped

@@ -15,6 +15,8 @@ from fastapi.testclient import TestClient
 from app.core.config import Settings
 from app.core.models import Job, JobStatus, Model, Score, ScoreStatus
 from app.runs.service import ensure_benchmark_row
+from app.storage.local import LocalStorage
+from tests.app.services import without_imported_data
 from tests.app.submissions.conftest import RESNET20, bearer, new_token, unique_name
 from tests.app.submissions.test_upload_refusals import post
 
@@ -83,7 +85,7 @@ def test_admin_deletes_a_scored_model_with_its_scores(
     post(client, new_token(), RESNET20, architecture="resnet20_cifar10", name=name)
     with session_factory.begin() as session:
         model = session.scalar(sa.select(Model).where(Model.name == name))
-        benchmark = ensure_benchmark_row(session, "CIFAR10-top1")
+        benchmark = ensure_benchmark_row(session, "CIFAR10-top1", without_imported_data())
         score = Score(model=model, benchmark=benchmark, raw=0.8, status=ScoreStatus.succeeded)
         session.add(score)
         session.flush()
@@ -114,8 +116,11 @@ def test_rescore_queues_score_jobs_and_names_what_it_cannot_find(
     assert client.post("/api/v1/admin/rescore", json=unknown, headers=admin).status_code == 404
 
 
-def synthetic_brainio(folder: Path, member_name: str = "a.png") -> dict[str, tuple[str, bytes]]:
-    """SYNTHETIC BrainIO files: two stimuli, a 2x3 assembly of zeros (format tests only)."""
+def synthetic_brainio(
+    folder: Path, member_name: str = "a.png", **attributes: str
+) -> dict[str, tuple[str, bytes]]:
+    """SYNTHETIC BrainIO files: two stimuli, a 2x3 assembly of zeros (format tests only);
+    ``attributes`` become the assembly's netCDF attributes (identifier, stimulus_set_identifier)."""
     csv = f"stimulus_id,filename\ns1,{member_name}\ns2,b.png\n".encode()
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w") as zipped:
@@ -125,6 +130,7 @@ def synthetic_brainio(folder: Path, member_name: str = "a.png") -> dict[str, tup
         np.zeros((2, 3)),
         dims=("presentation", "neuroid"),
         coords={"stimulus_id": ("presentation", ["s1", "s2"])},
+        attrs=attributes,
     )
     nc_path = folder / "assy.nc"
     assembly.to_netcdf(nc_path, engine="h5netcdf")
@@ -135,26 +141,53 @@ def synthetic_brainio(folder: Path, member_name: str = "a.png") -> dict[str, tup
     }
 
 
-def test_admin_imports_brainio_files_and_queues_an_import_job(
+def import_form(assembly: str, stimulus_set: str) -> dict[str, str]:
+    return {"identifier": assembly, "stimulus_set_identifier": stimulus_set}
+
+
+def stored_data(settings: Settings) -> set[str]:
+    return set(LocalStorage(settings.storage_dir).keys("data"))
+
+
+def test_admin_imports_brainio_files_under_their_brainio_names(
     client: TestClient, new_token, tmp_path: Path, service_settings: Settings
 ) -> None:
-    identifier = unique_name("data")
-    response = client.post(
-        "/api/v1/admin/data/import",
-        data={"identifier": identifier},
-        files=synthetic_brainio(tmp_path),
-        headers=bearer(new_token(admin=True)),
-    )
+    admin = bearer(new_token(admin=True))
+    assembly, stimulus_set = f"lab.{unique_name('assy')}.private", unique_name("set")
+    files = synthetic_brainio(tmp_path)
+    form = import_form(assembly, stimulus_set)
+    response = client.post("/api/v1/admin/data/import", data=form, files=files, headers=admin)
     assert response.status_code == 202, response.text
     assert response.json()["kind"] == "import"
-    installed = sorted(
-        p.name for p in (service_settings.storage_dir / "data" / identifier).iterdir()
-    )
-    assert installed == [
-        f"assy_{identifier}.nc",
-        f"stimulus_{identifier}.csv",
-        f"stimulus_{identifier}.zip",
-    ]
+    keys = {
+        f"data/assy_{assembly.replace('.', '_')}.nc",
+        f"data/stimulus_{stimulus_set}.csv",
+        f"data/stimulus_{stimulus_set}.zip",
+    }
+    assert keys <= stored_data(service_settings)
+    again = client.post("/api/v1/admin/data/import", data=form, files=files, headers=admin)
+    assert again.status_code == 409
+    assert f"already stored: data/assy_{assembly.replace('.', '_')}.nc" in again.json()["detail"]
+    assert "ventral data delete assy_" in again.json()["detail"]
+
+
+def test_the_stimulus_set_comes_from_the_assembly_or_must_be_given(
+    client: TestClient, new_token, tmp_path: Path, service_settings: Settings, session_factory
+) -> None:
+    admin = bearer(new_token(admin=True))
+    assembly, stimulus_set = unique_name("assy"), unique_name("set")
+    unnamed = synthetic_brainio(tmp_path)
+    data = {"identifier": assembly}
+    refused = client.post("/api/v1/admin/data/import", data=data, files=unnamed, headers=admin)
+    assert refused.status_code == 400
+    assert refused.json()["detail"].startswith("stimulus_set_identifier: required")
+    named = synthetic_brainio(tmp_path, stimulus_set_identifier=stimulus_set)
+    response = client.post("/api/v1/admin/data/import", data=data, files=named, headers=admin)
+    assert response.status_code == 202, response.text
+    with session_factory() as session:
+        payload = session.get(Job, response.json()["id"]).payload
+    assert payload["stimulus_set_identifier"] == stimulus_set
+    assert f"data/stimulus_{stimulus_set}.zip" in stored_data(service_settings)
 
 
 @pytest.mark.parametrize(
@@ -168,16 +201,16 @@ def test_data_import_refuses_zip_path_traversal(
     member: str,
     words: str,
 ) -> None:
-    identifier = unique_name("data")
+    stimulus_set = unique_name("set")
     response = client.post(
         "/api/v1/admin/data/import",
-        data={"identifier": identifier},
+        data=import_form(unique_name("assy"), stimulus_set),
         files=synthetic_brainio(tmp_path, member),
         headers=bearer(new_token(admin=True)),
     )
     assert response.status_code == 400
     assert words in response.json()["detail"]
-    assert not (service_settings.storage_dir / "data" / identifier).exists()
+    assert not any(stimulus_set in key for key in stored_data(service_settings))
     assert not any((service_settings.scratch_dir / "staging").iterdir())
 
 
@@ -186,11 +219,11 @@ def test_data_import_refuses_a_wrong_checksum_and_a_fake_netcdf(
 ) -> None:
     admin = bearer(new_token(admin=True))
     files = synthetic_brainio(tmp_path)
-    data = {"identifier": unique_name("data"), "stimuli_sha1": "0" * 40}
+    data = {**import_form(unique_name("assy"), unique_name("set")), "stimuli_sha1": "0" * 40}
     response = client.post("/api/v1/admin/data/import", data=data, files=files, headers=admin)
     assert response.status_code == 400
     assert "does not match" in response.json()["detail"]
     files["assembly"] = ("assy_x.nc", b"not a netcdf file")
-    data = {"identifier": unique_name("data")}
+    data = import_form(unique_name("assy"), unique_name("set"))
     response = client.post("/api/v1/admin/data/import", data=data, files=files, headers=admin)
     assert "not a netCDF file" in response.json()["detail"]

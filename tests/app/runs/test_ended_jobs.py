@@ -16,6 +16,7 @@ from app.core.db import QueuedJob, unit_of_work
 from app.core.models import Job, JobStatus, Model, Score, ScoreStatus, utcnow
 from app.jobs.service import sweep_jobs
 from app.runs import repository, service
+from tests.app.services import without_imported_data
 from tests.app.submissions.conftest import NewToken, bearer, new_token, unique_name
 
 __all__ = ["new_token"]
@@ -39,7 +40,9 @@ def scoring_run(
                 owner_id=owner_id,
             ),
         )
-        run = service.create_score_jobs(session, model, benchmarks, "test")
+        run = service.create_score_jobs(
+            session, model, benchmarks, "test", storage=without_imported_data()
+        )
         return model.name, [job.id for job in run.jobs]
 
 

@@ -1,12 +1,15 @@
 """The circuitry study: a model and a training job per variant, deltas against the baseline."""
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.models import Score, ScoreStatus
 from app.runs import repository, service, studies
+from app.storage import Storage
+from app.storage.local import LocalStorage
 
 
 @pytest.fixture
@@ -30,12 +33,13 @@ def test_unknown_variant_is_refused(session: Session) -> None:
         studies.create_study(session, "bad", ["resnet18"], "cpu-quick", None)
 
 
-def test_deltas_against_the_baseline(session: Session) -> None:
+def test_deltas_against_the_baseline(session: Session, tmp_path: Path) -> None:
+    storage = LocalStorage(tmp_path)
     study = studies.create_study(session, "delta", ["cornet_s_noskip"], "cpu-quick", None)
     values = {"cornet_s": (0.60, 0.30), "cornet_s_noskip": (0.50, 0.25)}
     for variant, (accuracy, brain) in values.items():
-        _score(session, f"delta-{variant}", "CIFAR10-top1", accuracy)
-        _score(session, f"delta-{variant}", "CIFAR10H-i2n", brain)
+        _score(session, storage, f"delta-{variant}", "CIFAR10-top1", accuracy)
+        _score(session, storage, f"delta-{variant}", "CIFAR10H-i2n", brain)
     result = studies.study_result(session, study)
     noskip = result["variants"][1]
     assert noskip["variant"] == "cornet_s_noskip"
@@ -44,10 +48,12 @@ def test_deltas_against_the_baseline(session: Session) -> None:
     assert result["variants"][0]["delta_accuracy"] == 0.0
 
 
-def _score(session: Session, model_name: str, benchmark: str, value: float) -> None:
+def _score(
+    session: Session, storage: Storage, model_name: str, benchmark: str, value: float
+) -> None:
     model = repository.model_by_name(session, model_name)
     assert model is not None
-    row = service.ensure_benchmark_row(session, benchmark)
+    row = service.ensure_benchmark_row(session, benchmark, storage)
     session.add(
         Score(model=model, benchmark=row, raw=value, ceiled=value, status=ScoreStatus.succeeded)
     )

@@ -108,10 +108,37 @@ def test_imported_brainio_files_load_in_the_import_job(
     admin = new_token(admin=True)
     response = client.post(
         "/api/v1/admin/data/import",
-        data={"identifier": unique_name("data")},
+        data={"identifier": unique_name("data"), "stimulus_set_identifier": unique_name("set")},
         files=synthetic_brainio(tmp_path),
         headers=bearer(admin),
     )
     job = finished_job(client, admin, response.json()["id"])
     assert job["status"] == "succeeded", job["error"]
     assert "2 stimuli, assembly {'presentation': 2, 'neuroid': 3}" in job["log_tail"]
+    assert "benchmarks with all their data now: none" in job["log_tail"]
+
+
+def test_an_assembly_of_other_stimuli_fails_the_import_and_is_deleted(
+    client: TestClient,
+    new_token: NewToken,
+    worker: WorkerProcess,
+    tmp_path: Path,
+    service_settings: Settings,
+) -> None:
+    from tests.app.admin.test_admin import synthetic_brainio
+
+    # The assembly recorded stimuli s1 and s2; this stimulus set names its images q1 and q2.
+    files = synthetic_brainio(tmp_path)
+    files["stimuli"] = ("stimulus_x.csv", b"stimulus_id,filename\nq1,a.png\nq2,b.png\n")
+    admin, assembly = new_token(admin=True), unique_name("data")
+    response = client.post(
+        "/api/v1/admin/data/import",
+        data={"identifier": assembly, "stimulus_set_identifier": unique_name("set")},
+        files=files,
+        headers=bearer(admin),
+    )
+    job = finished_job(client, admin, response.json()["id"])
+    assert job["status"] == "failed"
+    assert "2 stimulus ids of the assembly are not in stimulus set" in job["error"], job["error"]
+    assert "were removed" in job["error"]
+    assert not (service_settings.storage_dir / "data" / f"assy_{assembly}.nc").exists()

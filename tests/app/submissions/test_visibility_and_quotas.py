@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.core.db import unit_of_work
 from app.core.models import Job, JobStatus, Model
 from app.runs.service import create_score_jobs
+from tests.app.services import without_imported_data
 from tests.app.submissions.conftest import RESNET20, NewToken, bearer, unique_name
 from tests.app.submissions.test_upload_refusals import post
 
@@ -70,7 +71,8 @@ def validated_and_being_scored(factory: sessionmaker[Session], accepted: dict) -
     with unit_of_work(factory, lambda jobs: None) as session:
         session.get_one(Job, accepted["job_id"]).status = JobStatus.succeeded
         model = session.scalars(sa.select(Model).where(Model.name == accepted["model"])).one()
-        run = create_score_jobs(session, model, ["CIFAR10-top1", "CIFAR10H-i2n"], "test")
+        benchmarks = ["CIFAR10-top1", "CIFAR10H-i2n"]
+        run = create_score_jobs(session, model, benchmarks, "test", storage=without_imported_data())
         return [job.id for job in run.jobs]
 
 

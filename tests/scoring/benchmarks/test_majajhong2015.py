@@ -7,7 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from scoring.benchmarks import load_benchmark
+from scoring.benchmarks import DataNotInstalled, load_benchmark
+from scoring.benchmarks.majajhong2015 import PRIVATE_ASSEMBLY
 
 
 def test_it_benchmark_scores_the_true_features_near_the_ceiling(
@@ -45,3 +46,31 @@ def test_real_files_are_checked_against_the_published_sha1(
     benchmark = load_benchmark("MajajHong2015.IT-pls", data_dir=folder)
     with pytest.raises(ValueError, match="SHA1"):
         benchmark(stand_in(truth))
+
+
+def test_files_in_the_second_of_two_data_folders_are_found_and_scored(
+    hvm_like_data: tuple[Path, dict[str, np.ndarray]], stand_in: type, tmp_path: Path
+) -> None:
+    folder, truth = hvm_like_data
+    empty = tmp_path / "repository-data"
+    empty.mkdir()
+    benchmark = load_benchmark("MajajHong2015.IT-pls", data_dir=(empty, folder), verify_sha1=False)
+    assert benchmark.data_installed()
+    assert benchmark.path(PRIVATE_ASSEMBLY) == folder / "assy_dicarlo_MajajHong2015_private.nc"
+    score = benchmark(stand_in(truth))
+    assert score.raw > 0.5 and len(score.details["neuroid_id"]) == 16
+
+
+def test_the_first_folder_holding_a_file_wins_and_a_missing_file_names_every_folder(
+    hvm_like_data: tuple[Path, dict[str, np.ndarray]], tmp_path: Path
+) -> None:
+    folder, _ = hvm_like_data
+    first, empty = tmp_path / "first", tmp_path / "empty"
+    first.mkdir(), empty.mkdir()
+    (first / "assy_dicarlo_MajajHong2015_private.nc").write_bytes(b"first")
+    benchmark = load_benchmark("MajajHong2015.IT-pls", data_dir=[first, folder])
+    assert benchmark.path(PRIVATE_ASSEMBLY) == first / "assy_dicarlo_MajajHong2015_private.nc"
+    missing = load_benchmark("MajajHong2015.IT-pls", data_dir=[empty, first])
+    assert missing.missing_files() == ["stimulus_hvm-private.csv", "stimulus_hvm-private.zip"]
+    with pytest.raises(DataNotInstalled, match=f"in {empty} or {first} "):
+        missing.require_data()
