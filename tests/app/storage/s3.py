@@ -64,8 +64,18 @@ def _answers(url: str) -> bool:
         return False
 
 
+def forget_s3_clients() -> None:
+    """fsspec reuses one S3FileSystem per set of constructor arguments, and ours has none (the
+    endpoint comes from the environment): a test's fresh endpoint must not meet a client of an
+    earlier, stopped one."""
+    import s3fs
+
+    s3fs.S3FileSystem.clear_instance_cache()
+
+
 @contextmanager
 def s3_endpoint(log_path: Path) -> Iterator[S3Endpoint]:
+    forget_s3_clients()
     port = _free_port()
     command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
     with log_path.open("ab") as log:
@@ -79,3 +89,4 @@ def s3_endpoint(log_path: Path) -> Iterator[S3Endpoint]:
             yield endpoint
         finally:
             endpoint.stop()
+            forget_s3_clients()
