@@ -226,7 +226,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--threads", type=int, help="CPU threads; default: torch's (--quick: 1)")
     parser.add_argument("--quick", action="store_true", help="tiny settings for a smoke run")
     args = parser.parse_args()
-    if args.quick:  # CORnet-S's circuit with a quarter of its channels: same code, same steps
+    if args.quick:  # CORnet-S's circuit, bottleneck expansion 1: same code, same steps
         args.model = args.model or "cornet_s_scale1"
         args.batches, args.train_batch, args.image_size = [2], 2, 32
         args.extraction_images, args.extraction_batch = 4, 2
