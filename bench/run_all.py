@@ -2,11 +2,14 @@
 
 Each entry runs as its own process; its printed figures go into the report verbatim, with the
 command, the wall time and the machine that produced them. Results are kept per entry in
-``var/bench/results.json``, so ``--only NAME`` re-measures one entry and keeps the others.
+``bench/results.json`` (committed with the report), so ``--only NAME`` re-measures one entry and
+keeps the others. ``gpu_throughput`` runs only where CUDA is available; its output from a GPU
+machine is added with ``--record``.
 
-    python -m bench.run_all                      # every default entry (about 15 min on 2 cores)
+    python -m bench.run_all                      # every default entry (about 25 min on 2 cores)
     python -m bench.run_all --only worker_scaling load_test
-    python -m bench.run_all --full               # adds the end-to-end offline-suite run (slow)
+    python -m bench.run_all --full               # adds the entries marked full_only (none now)
+    python -m bench.run_all --record gpu_throughput gpu.txt   # output saved on another machine
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-RESULTS = REPO / "var" / "bench" / "results.json"
+RESULTS = REPO / "bench" / "results.json"
 REPORT = REPO / "docs" / "performance.md"
 # The PLS script's IT-sized default takes ~30 min per sklearn split on 2 cores: run_all shrinks
 # the SYNTHETIC problem (its module constants) to 640 images x 2,000 features x 168 sites.
@@ -35,10 +38,6 @@ SMALL_PLS_SNIPPET = (
     "(the next line names the script default, not used here)'); "
     "sys.argv = ['pls_vs_sklearn', '--splits', '2', '--sklearn-splits', '1']; b.main()"
 )
-SUITE_SNIPPET = (
-    "from scoring.benchmarks.run import score_model, summary; "
-    "print(summary(score_model('resnet20_cifar10', 'Digits-transfer')))"
-)
 
 
 @dataclass(frozen=True)
@@ -48,6 +47,8 @@ class Entry:
     what: str
     argv: list[str]
     full_only: bool = False
+    needs_gpu: bool = False
+    timeout: float | None = None  # seconds; None: --timeout
 
 
 ENTRIES = [
@@ -71,8 +72,14 @@ ENTRIES = [
           ["bench/load_test.py", "--seconds", "15", "--clients", "8", "--web-processes", "2",
            "--models", "200"]),
     Entry("offline_suite", "The offline suite for one model, end to end",
-          "`score_model` on the shipped ResNet-20 weights, Digits-transfer (real data)",
-          ["-c", SUITE_SNIPPET], full_only=True),
+          "every installed benchmark scored for the shipped ResNet-20 weights as the service's "
+          "score jobs do (leaderboard parametrization, a fresh process per job), cold (empty "
+          "activation cache), then warm (the cache the cold pass filled)",
+          ["bench/offline_suite.py"], timeout=3600),
+    Entry("gpu_throughput", "CORnet-S on a GPU: inference, extraction and training",
+          "images/s at 224 px: `model(x)` fp32 and bf16 autocast, our extraction vs a plain "
+          "loop, SGD training steps; best of timed trials (only where CUDA is available)",
+          ["bench/gpu_throughput.py"], needs_gpu=True, timeout=600),
 ]  # fmt: skip
 
 
@@ -104,8 +111,8 @@ def run(entry: Entry, timeout: float) -> dict[str, object]:
                               capture_output=True, timeout=timeout)  # fmt: skip
         output, status = done.stdout + done.stderr[-2000:] * (done.returncode != 0), done.returncode
     except subprocess.TimeoutExpired as expired:
-        partial = expired.stdout or b""  # bytes here even with text=True
-        partial = partial.decode(errors="replace") if isinstance(partial, bytes) else partial
+        captured: bytes | str = expired.stdout or b""  # bytes here even with text=True
+        partial = captured.decode(errors="replace") if isinstance(captured, bytes) else captured
         output, status = f"{partial}\nstopped after {timeout:.0f} s", -1
     print(output, flush=True)
     return {
@@ -116,6 +123,39 @@ def run(entry: Entry, timeout: float) -> dict[str, object]:
         "machine": machine(),
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
     }
+
+
+def recorded(entry: Entry, path: Path) -> dict[str, object]:
+    """A result from the output of ``entry``'s command saved on another machine."""
+    output = path.read_text().strip()
+    named = [line.split(":", 1)[1].strip() for line in output.splitlines()
+             if line.startswith("machine:")]  # fmt: skip
+    return {
+        "command": command_of(entry),
+        "output": output,
+        "exit_status": 0,
+        "seconds": _seconds_in(output),
+        "machine": named[0] if named else f"not named in {path.name}",
+        "date": datetime.fromtimestamp(path.stat().st_mtime, UTC).strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+def _seconds_in(output: str) -> object:
+    try:
+        return json.loads(output.splitlines()[-1]).get("seconds", "?")
+    except (ValueError, AttributeError):
+        return "?"
+
+
+def skipped(reason: str) -> dict[str, object]:
+    return {"skipped": reason, "machine": machine(),
+            "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")}  # fmt: skip
+
+
+def cuda_available() -> bool:
+    import torch
+
+    return bool(torch.cuda.is_available())
 
 
 def render(results: dict[str, dict[str, object]]) -> str:
@@ -134,6 +174,10 @@ def render(results: dict[str, dict[str, object]]) -> str:
         lines += [f"## {entry.title}", "", entry.what + ".", ""]
         if result is None:
             lines += ["Not measured in the last run (`--full` adds it).", ""]
+            continue
+        if "skipped" in result:
+            lines += [f"Not measured: {result['skipped']} ({result['machine']}; "
+                      f"{result['date']}).", ""]  # fmt: skip
             continue
         status = "" if result["exit_status"] == 0 else f" — **exit status {result['exit_status']}**"
         lines += [
@@ -158,17 +202,47 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="+", choices=[e.name for e in ENTRIES])
     parser.add_argument("--full", action="store_true", help="also run the slow entries")
-    parser.add_argument("--timeout", type=float, default=900, help="per entry, seconds")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=900,
+        help="per entry, seconds (an entry that names its own keeps it)",
+    )
+    parser.add_argument(
+        "--record",
+        nargs=2,
+        metavar=("NAME", "FILE"),
+        help="record FILE, NAME's output saved on another machine; runs nothing",
+    )
     args = parser.parse_args()
     results = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
-    for entry in ENTRIES:
+    if args.record:
+        entry = next((e for e in ENTRIES if e.name == args.record[0]), None)
+        if entry is None:
+            parser.error(f"no entry {args.record[0]!r}")
+        results[entry.name] = recorded(entry, Path(args.record[1]))
+        save(results)
+    for entry in [] if args.record else ENTRIES:
         chosen = entry.name in args.only if args.only else (args.full or not entry.full_only)
         if chosen:
-            results[entry.name] = run(entry, args.timeout)
-            RESULTS.parent.mkdir(parents=True, exist_ok=True)
-            RESULTS.write_text(json.dumps(results, indent=1))
+            results[entry.name] = measure(entry, args.timeout, results.get(entry.name))
+            save(results)
     REPORT.write_text(render(results))
     print(f"wrote {REPORT.relative_to(REPO)}")
+
+
+def measure(entry: Entry, timeout: float, previous: dict[str, object] | None) -> dict[str, object]:
+    if not entry.needs_gpu or cuda_available():
+        return run(entry, entry.timeout or timeout)
+    if previous is not None and "skipped" not in previous:
+        print(f"== {entry.name}: no GPU here; kept the measurement of {previous['date']}")
+        return previous
+    print(f"== {entry.name}: no GPU on this machine, not run")
+    return skipped("no GPU on the machine that ran this")
+
+
+def save(results: dict[str, dict[str, object]]) -> None:
+    RESULTS.write_text(json.dumps(results, indent=1) + "\n")
 
 
 if __name__ == "__main__":

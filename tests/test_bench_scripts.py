@@ -1,0 +1,59 @@
+"""The prepared GPU script runs end to end (CPU smoke settings) and `make bench` keeps results."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench import run_all
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_gpu_throughput_quick_on_cpu_prints_every_figure() -> None:
+    done = subprocess.run(
+        [sys.executable, "bench/gpu_throughput.py", "--device", "cpu", "--quick"],
+        cwd=REPO, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("machine: device cpu")
+    result = json.loads(lines[-1])
+    assert (result["kind"], result["device"], result["quick"]) == ("gpu_throughput", "cpu", True)
+    assert result["torch"] and result["model"] == "cornet_s_scale1"
+    rates = [result["inference"][precision]["2"]["best"] for precision in ("fp32", "bf16")]
+    rates += [result["training"][precision]["best"] for precision in ("fp32", "bf16")]
+    extraction = result["extraction"]
+    rates += [extraction[name]["best"] for name in ("decode_only", "plain", "ours")]
+    assert all(rate > 0 for rate in rates)
+    assert extraction["layers"] == ["IT.output", "V1.output", "V2.output", "V4.output"]
+    assert extraction["temporal"] is True and extraction["images"] == 4
+
+
+def test_a_gpu_entry_without_a_gpu_keeps_the_last_measurement(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(run_all, "cuda_available", lambda: False)
+    entry = next(e for e in run_all.ENTRIES if e.name == "gpu_throughput")
+    fresh = run_all.measure(entry, 1, None)
+    assert fresh["skipped"] == "no GPU on the machine that ran this"
+    assert "Not measured: no GPU on the machine that ran this" in run_all.render(
+        {"gpu_throughput": fresh}
+    )
+    measured = {"output": "...", "date": "2026-11-29 18:00 UTC", "exit_status": 0}
+    assert run_all.measure(entry, 1, measured) is measured
+    assert run_all.measure(entry, 1, fresh)["skipped"]
+
+
+def test_recorded_output_names_the_machine_it_came_from(tmp_path: Path) -> None:
+    saved = tmp_path / "gpu.txt"
+    saved.write_text('machine: device NVIDIA H200 (139 GiB)\nfigures\n{"seconds": 171.2}\n')
+    entry = next(e for e in run_all.ENTRIES if e.name == "gpu_throughput")
+    result = run_all.recorded(entry, saved)
+    assert result["machine"] == "device NVIDIA H200 (139 GiB)"
+    assert (result["seconds"], result["exit_status"]) == (171.2, 0)
+    assert result["command"] == "PYTHONPATH=. python bench/gpu_throughput.py"
