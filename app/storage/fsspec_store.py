@@ -14,7 +14,7 @@ import posixpath
 import shutil
 import tempfile
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -80,23 +80,30 @@ class FsspecStorage:
             yield copy
 
     def local_copy(self, key: str, cache_dir: Path) -> Path:
-        """A copy under ``cache_dir/<key>``, downloaded once and kept; a copy whose size differs
-        from the object's is fetched again. The download lands under a temporary name first, so
+        """A copy under ``cache_dir/<key>``, downloaded once and kept while the object is the
+        same version (size and ETag or modification time: a key deleted and written again with
+        other bytes is fetched again). The download lands under a temporary name first, so
         concurrent workers on one host never read a half-written copy."""
         target = cache_dir / check_key(key)
-        expected = self.size(key)
-        if target.is_file() and target.stat().st_size == expected:
-            target.touch()  # used now: kept by the scratch pruning (app.storage.scratch)
+        stamp = target.with_name(f".{target.name}.version")
+        version = self._version(key)
+        if target.is_file() and stamp.is_file() and stamp.read_text() == version:
+            for used in (target, stamp):  # kept by the scratch pruning (app.storage.scratch)
+                used.touch()
             return target
         target.parent.mkdir(parents=True, exist_ok=True)
-        partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
-        try:
-            with self.open(key) as source, partial.open("wb") as copy:
-                shutil.copyfileobj(source, copy, 1 << 20)
-            os.replace(partial, target)
-        finally:
-            partial.unlink(missing_ok=True)
+        with self.open(key) as source:
+            _replace_atomically(target, lambda copy: shutil.copyfileobj(source, copy, 1 << 20))
+        _replace_atomically(stamp, lambda copy: copy.write(version.encode()))
         return target
+
+    def _version(self, key: str) -> str:
+        try:
+            info = self.fs.info(self.path(key))
+        except FileNotFoundError:
+            raise ObjectNotFoundError(f"no stored object {key!r}") from None
+        tag = info.get("ETag") or info.get("LastModified") or info.get("mtime") or ""
+        return f"{info.get('size')}:{tag}"
 
     def exists(self, key: str) -> bool:
         return bool(self.fs.isfile(self.path(key)))
@@ -123,3 +130,13 @@ class FsspecStorage:
         except Exception:  # any store error means the same to an operator: cannot write now
             return "unavailable"
         return "ok"
+
+
+def _replace_atomically(target: Path, write: Callable[[BinaryIO], object]) -> None:
+    partial = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
+    try:
+        with partial.open("wb") as handle:
+            write(handle)
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)

@@ -57,6 +57,18 @@ def test_objects_round_trip_and_list_by_prefix(storage: FsspecStorage, tmp_path:
         storage.local_copy(stored.key, tmp_path / "elsewhere")
 
 
+def test_a_copy_is_fetched_again_when_its_key_holds_other_bytes(
+    storage: FsspecStorage, tmp_path: Path
+) -> None:
+    # A data file deleted and imported again with other content of the same size.
+    storage.write("data/assy_x.nc", [b"first"])
+    copy = storage.local_copy("data/assy_x.nc", tmp_path)
+    storage.delete("data/assy_x.nc")
+    storage.write("data/assy_x.nc", [b"again"])
+    assert storage.local_copy("data/assy_x.nc", tmp_path) == copy
+    assert copy.read_bytes() == b"again"
+
+
 def test_a_write_that_fails_midway_leaves_no_object(storage: FsspecStorage) -> None:
     def upload_cut_after_two_parts() -> Iterator[bytes]:
         yield b"a" * (6 * MIB)
