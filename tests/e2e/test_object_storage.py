@@ -6,7 +6,6 @@ workers read downloaded copies and nothing of the model is written to the storag
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,33 +18,18 @@ from app.core.models import Job, JobStatus
 from app.main import create_app
 from app.storage import storage_from_settings
 from tests.app.services import WorkerProcess, wait_for
-from tests.app.storage.s3 import S3Endpoint, s3_endpoint
+from tests.app.storage.s3 import BACKENDS, s3_server, settings_on_backend
 from tests.app.submissions.conftest import RESNET20, start_from_an_idle_queue
 
 BUCKET = "ventral-e2e"
+__all__ = ["s3_server"]
 
 
-@pytest.fixture
-def endpoint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[S3Endpoint]:
-    with s3_endpoint(tmp_path / "moto.log") as server:
-        for name, value in server.environment().items():
-            monkeypatch.setenv(name, value)  # the web here and the workers it starts
-        server.create_bucket(BUCKET)
-        yield server
-
-
-@pytest.fixture(params=["folder", "s3"])
+@pytest.fixture(params=BACKENDS)
 def backend_settings(
     request: pytest.FixtureRequest, service_settings: Settings, tmp_path: Path
 ) -> Settings:
-    update: dict[str, object] = {
-        "storage_dir": tmp_path / "storage",
-        "scratch_dir": tmp_path / "scratch",
-    }
-    if request.param == "s3":
-        request.getfixturevalue("endpoint")
-        update["storage_url"] = f"s3://{BUCKET}/{uuid.uuid4().hex}"
-    return service_settings.model_copy(update=update)
+    return settings_on_backend(request, service_settings, tmp_path, BUCKET)
 
 
 def finished(factory: sessionmaker[Session], job_ids: list[int]) -> list[Job] | None:

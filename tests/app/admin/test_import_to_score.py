@@ -10,7 +10,6 @@ with anything but the real files; before this worked it was skipped as "data not
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -27,7 +26,7 @@ from app.reference_models.service import reference_model
 from app.runs import repository
 from app.storage import storage_from_settings
 from tests.app.services import WorkerProcess, wait_for
-from tests.app.storage.s3 import S3Endpoint, s3_endpoint
+from tests.app.storage.s3 import BACKENDS, s3_server, settings_on_backend
 from tests.app.submissions.conftest import (
     NewToken,
     bearer,
@@ -37,7 +36,7 @@ from tests.app.submissions.conftest import (
 )
 from tests.scoring.benchmarks.conftest import hvm_like_data, hvm_like_metadata
 
-__all__ = ["hvm_like_data", "hvm_like_metadata", "new_token"]
+__all__ = ["hvm_like_data", "hvm_like_metadata", "new_token", "s3_server"]
 
 BENCHMARK = "MajajHong2015.IT-pls"
 BUCKET = "ventral-data-import"
@@ -48,16 +47,7 @@ FILES = {
 }
 
 
-@pytest.fixture
-def endpoint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[S3Endpoint]:
-    with s3_endpoint(tmp_path / "moto.log") as server:
-        for name, value in server.environment().items():
-            monkeypatch.setenv(name, value)  # the web here and the worker it starts
-        server.create_bucket(BUCKET)
-        yield server
-
-
-@pytest.fixture(params=["folder", "s3"])
+@pytest.fixture(params=BACKENDS)
 def settings(
     request: pytest.FixtureRequest,
     service_settings: Settings,
@@ -67,14 +57,7 @@ def settings(
     """The test database and queue, with storage of its own (a folder, or a bucket prefix of an
     S3 server on loopback): the real MajajHong2015 file names must not stay where other tests
     look for them."""
-    update: dict[str, object] = {
-        "storage_dir": tmp_path / "storage",
-        "scratch_dir": tmp_path / "scratch",
-    }
-    if request.param == "s3":
-        request.getfixturevalue("endpoint")
-        update["storage_url"] = f"s3://{BUCKET}/{uuid.uuid4().hex}"
-    own = service_settings.model_copy(update=update)
+    own = settings_on_backend(request, service_settings, tmp_path, BUCKET)
     yield own
     with unit_of_work(session_factory, lambda jobs: None) as session:
         delete_data(session, storage_from_settings(own), list(FILES.values()))
@@ -136,7 +119,8 @@ def test_imported_majajhong2015_files_are_found_by_the_catalogue_and_the_score_j
     assert row["status"] == "failed" and "does not match the expected" in row["reason"]
     downloaded = settings.scratch_dir / "objects" / "data"
     if settings.storage_url:  # the worker read copies; nothing went to the storage folder
-        assert sorted(path.name for path in downloaded.iterdir()) == sorted(FILES.values())
+        copies = [path.name for path in downloaded.iterdir() if not path.name.startswith(".")]
+        assert sorted(copies) == sorted(FILES.values())
         assert not settings.storage_dir.exists()
     else:
         assert (settings.storage_dir / "data" / FILES["assembly"]).is_file()

@@ -9,13 +9,16 @@ import os
 import socket
 import subprocess
 import sys
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 
+from app.core.config import Settings
 from tests.app.services import wait_for
 
 CREDENTIALS = {
@@ -90,3 +93,32 @@ def s3_endpoint(log_path: Path) -> Iterator[S3Endpoint]:
         finally:
             endpoint.stop()
             forget_s3_clients()
+
+
+BACKENDS = ["folder", "s3"]
+
+
+def settings_on_backend(
+    request: pytest.FixtureRequest, base: Settings, tmp_path: Path, bucket: str
+) -> Settings:
+    """``base`` with storage and scratch folders of the test's own, on the backend named by the
+    fixture's parameter (``folder``, or ``s3``: a bucket prefix on a moto server started for
+    the test, its address and credentials in the environment the web and workers inherit)."""
+    update: dict[str, object] = {
+        "storage_dir": tmp_path / "storage",
+        "scratch_dir": tmp_path / "scratch",
+    }
+    if request.param == "s3":
+        patch = request.getfixturevalue("monkeypatch")
+        server = request.getfixturevalue("s3_server")
+        for name, value in server.environment().items():
+            patch.setenv(name, value)
+        server.create_bucket(bucket)
+        update["storage_url"] = f"s3://{bucket}/{uuid.uuid4().hex}"
+    return base.model_copy(update=update)
+
+
+@pytest.fixture
+def s3_server(tmp_path: Path) -> Iterator[S3Endpoint]:
+    with s3_endpoint(tmp_path / "moto.log") as server:
+        yield server
