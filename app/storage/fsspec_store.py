@@ -9,6 +9,7 @@ Credentials come from the library's usual places (``AWS_ACCESS_KEY_ID``, ``AWS_E
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import shutil
@@ -57,6 +58,11 @@ class FsspecStorage:
             handle.close()
         except BaseException:
             handle.discard()
+            # Close the discarded file now (s3fs's close then fails on the dropped buffer, and
+            # marks it closed): else fsspec's __del__ fails the same way at garbage collection,
+            # which can run inside any code (it broke a compile() in the test suite).
+            with contextlib.suppress(Exception):
+                handle.close()
             raise
         handle.commit()
         return counter.stored(key)

@@ -84,9 +84,6 @@ def test_a_write_that_fails_midway_leaves_no_object(storage: FsspecStorage) -> N
     assert pending.get("Uploads", []) == []  # the parts already sent were aborted
 
 
-# s3fs's file object fails in its constructor against a stopped endpoint; fsspec's __del__ then
-# tries to flush the half-made object when it is collected. Nothing of ours is left open.
-@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_an_unreachable_store_is_reported_not_raised(tmp_path: Path) -> None:
     with s3_endpoint(tmp_path / "moto.log") as server:
         server.create_bucket("going-away")
