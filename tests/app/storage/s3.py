@@ -6,7 +6,6 @@ process, so nothing outside the machine is needed."""
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import uuid
@@ -20,6 +19,7 @@ import pytest
 
 from app.core.config import Settings
 from tests.app.services import wait_for
+from tests.app.submissions.live import free_port
 
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "ventral-test",
@@ -54,12 +54,6 @@ class S3Endpoint:
             self.process.wait(15)
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
 def _answers(url: str) -> bool:
     try:
         return httpx.get(url, timeout=1).status_code < 500
@@ -79,7 +73,7 @@ def forget_s3_clients() -> None:
 @contextmanager
 def s3_endpoint(log_path: Path) -> Iterator[S3Endpoint]:
     forget_s3_clients()
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]
     with log_path.open("ab") as log:
         process = subprocess.Popen(
