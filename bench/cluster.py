@@ -19,13 +19,13 @@ import redis
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core import migrations
-from app.core.config import Settings
-from app.core.db import create_session_factory, unit_of_work
-from app.core.models import Job
-from app.jobs.dispatch import JobDispatcher
-from app.jobs.service import create_job
 from bench.leaderboard_load import free_port, scratch_database
+from foundation import migrations
+from foundation.config import Settings
+from foundation.db import create_session_factory, unit_of_work
+from foundation.jobs.dispatch import JobDispatcher
+from foundation.jobs.service import create_job
+from foundation.models import Job
 from worker.config import make_celery
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

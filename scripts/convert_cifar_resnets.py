@@ -13,7 +13,8 @@ import sys
 from pathlib import Path
 
 from scoring.models.baselines_zoo import WEIGHTS_DIR
-from scoring.models.weights import convert_checkpoint, file_sha256
+from scoring.models.convert import convert_checkpoint
+from scoring.models.weights import file_sha256
 
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_SOURCE = REPO.parent / "shared" / "data" / "akamaster-resnet-cifar10-weights"

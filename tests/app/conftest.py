@@ -5,8 +5,8 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from app.core.config import Settings
 from app.main import create_app
+from foundation.config import Settings
 from tests.app.services import postgres_url, redis_url, service_settings, session_factory
 
 __all__ = ["postgres_url", "redis_url", "service_settings", "session_factory"]

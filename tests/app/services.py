@@ -24,14 +24,14 @@ import redis
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core import migrations
-from app.core.config import Settings
-from app.core.db import create_session_factory, unit_of_work
-from app.core.models import Job
-from app.jobs.dispatch import JobDispatcher
-from app.jobs.service import create_job
-from app.storage import Storage
-from app.storage.local import LocalStorage
+from foundation import migrations
+from foundation.config import Settings
+from foundation.db import create_session_factory, unit_of_work
+from foundation.jobs.dispatch import JobDispatcher
+from foundation.jobs.service import create_job
+from foundation.models import Job
+from foundation.storage import Storage
+from foundation.storage.local import LocalStorage
 from worker.config import make_celery
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

@@ -16,8 +16,8 @@ import pytest
 import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from app.core.config import Settings
 from app.main import create_app
+from foundation.config import Settings
 from tests.app.board import People, board_database, board_factory, board_settings, people
 
 __all__ = [

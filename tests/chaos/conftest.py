@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.core.config import Settings
+from foundation.config import Settings
 from tests.app.services import make_settings
 from tests.chaos.servers import PostgresCluster, RedisServer, install_completion_ledger
 

@@ -19,9 +19,9 @@ import redis
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core import migrations
-from app.core.config import Settings
-from app.core.models import Job, JobStatus
+from foundation import migrations
+from foundation.config import Settings
+from foundation.models import Job, JobStatus
 from tests.app.services import REPO_ROOT, settings_env, wait_for
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")

@@ -8,12 +8,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
-from app.core.db import create_session_factory, unit_of_work
-from app.core.models import Job, JobStatus, ScoreStatus
-from app.jobs.dispatch import JobDispatcher
 from app.reference_models.service import reference_model
-from app.runs import repository, service
+from foundation.config import Settings
+from foundation.db import create_session_factory, unit_of_work
+from foundation.jobs.dispatch import JobDispatcher
+from foundation.models import Job, JobStatus, ScoreStatus
+from foundation.runs import repository, service
 from tests.app.services import WorkerProcess, wait_for
 from tests.chaos.servers import assert_each_succeeded_once, wait_all_finished
 from worker.config import make_celery

@@ -7,10 +7,10 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.service import issue_token
-from app.core.config import Settings
-from app.core.db import unit_of_work
 from app.main import create_app
 from app.users.service import create_user
+from foundation.config import Settings
+from foundation.db import unit_of_work
 from tests.app.services import postgres_url, redis_url, service_settings, session_factory
 
 __all__ = ["postgres_url", "redis_url", "service_settings", "session_factory"]

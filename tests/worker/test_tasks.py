@@ -7,7 +7,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
+from foundation.config import Settings
 from tests.app.services import WorkerProcess, submit_job, wait_for
 
 

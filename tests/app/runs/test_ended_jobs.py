@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
-from app.core.db import QueuedJob, unit_of_work
-from app.core.models import Job, JobStatus, Model, Score, ScoreStatus, utcnow
-from app.jobs.service import sweep_jobs
-from app.runs import repository, service
+from foundation.config import Settings
+from foundation.db import QueuedJob, unit_of_work
+from foundation.jobs.service import sweep_jobs
+from foundation.models import Job, JobStatus, Model, Score, ScoreStatus, utcnow
+from foundation.runs import repository, service
 from tests.app.services import without_imported_data
 from tests.app.submissions.conftest import NewToken, bearer, new_token, unique_name
 

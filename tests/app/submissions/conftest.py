@@ -16,10 +16,10 @@ from safetensors.torch import load_file, save_file
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.service import issue_token
-from app.core.config import Settings
-from app.core.db import unit_of_work
-from app.core.models import Job, JobStatus, Model, Submission
 from app.users.service import create_user
+from foundation.config import Settings
+from foundation.db import unit_of_work
+from foundation.models import Job, JobStatus, Model, Submission
 from worker.config import make_celery
 
 RESNET20 = Path(__file__).resolve().parents[3] / "data" / "weights" / "resnet20_cifar10.safetensors"

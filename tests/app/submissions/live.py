@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from app.core.config import Settings
+from foundation.config import Settings
 from tests.app.services import REPO_ROOT, settings_env, wait_for
 
 

@@ -6,13 +6,13 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
-from app.core.db import unit_of_work
-from app.core.models import Job, JobStatus, Model, ScoreStatus
-from app.jobs.dispatch import JobDispatcher
 from app.reference_models.service import reference_model
-from app.runs import repository, service
-from app.storage.local import LocalStorage
+from foundation.config import Settings
+from foundation.db import unit_of_work
+from foundation.jobs.dispatch import JobDispatcher
+from foundation.models import Job, JobStatus, Model, ScoreStatus
+from foundation.runs import repository, service
+from foundation.storage.local import LocalStorage
 from scoring.training.checkpoints import list_checkpoints
 from tests.app.services import WorkerProcess, wait_for
 from worker.config import make_celery
