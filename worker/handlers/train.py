@@ -2,8 +2,9 @@
 artifact and score the model again.
 
 Payload: ``foundation.jobs.payloads.TrainPayload`` (built by
-``foundation.runs.service.create_training_job``). Checkpoints live in ``storage/<model>/training/``; a job delivered again
-after its worker died resumes after the last finished epoch.
+``foundation.runs.service.create_training_job``). Checkpoints live in
+``storage/training/<model>/``; a job delivered again after its worker died resumes after the
+last finished epoch.
 """
 
 from __future__ import annotations

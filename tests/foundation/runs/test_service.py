@@ -8,13 +8,18 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.reference_models.service import reference_model
-from foundation.models import JobStatus, Model, ScoreStatus
+from foundation.jobs.payloads import ScorePayload
+from foundation.models import Job, JobStatus, Model, ScoreStatus
 from foundation.runs import repository, service
 from foundation.storage import Storage
 from foundation.storage.local import LocalStorage
 
 INSTALLED = "CIFAR10-top1"
 MISSING = "MajajHong2015.IT-pls"
+
+
+def payload_of(job: Job) -> ScorePayload:
+    return ScorePayload.model_validate(job.payload)
 
 
 @pytest.fixture
@@ -82,8 +87,8 @@ def test_a_replaced_job_cannot_overwrite_the_newer_score(
     old.status = JobStatus.failed
     new = service.create_score_jobs(session, model, [INSTALLED], "test", storage=storage).jobs[0]
     values = {"raw": 0.5, "ceiled": 0.5, "ceiling": None, "error": 0.01, "details": {}}
-    assert not service.record_score(session, old.payload, old.id, values)
-    assert service.record_score(session, new.payload, new.id, values)
+    assert not service.record_score(session, payload_of(old), old.id, values)
+    assert service.record_score(session, payload_of(new), new.id, values)
     [row] = _scores(session, model)
     session.refresh(row)
     assert (row.status, row.raw, row.job_id) == (ScoreStatus.succeeded, 0.5, new.id)
@@ -97,12 +102,12 @@ def test_the_aggregate_step_runs_once_after_the_last_score(
         session, model, [INSTALLED, "CIFAR10H-i2n"], "test", storage=storage
     )
     first, second = run.jobs
-    service.record_score(session, first.payload, first.id, {"raw": 0.8, "details": {}})
-    assert not service.finish_run_if_complete(session, first.payload)
-    service.record_score_failure(session, second.payload, second.id, "scoring failed: boom")
+    service.record_score(session, payload_of(first), first.id, {"raw": 0.8, "details": {}})
+    assert not service.finish_run_if_complete(session, payload_of(first))
+    service.record_score_failure(session, payload_of(second), second.id, "scoring failed: boom")
     session.expire_all()
-    assert service.finish_run_if_complete(session, second.payload)
-    assert not service.finish_run_if_complete(session, second.payload)
+    assert service.finish_run_if_complete(session, payload_of(second))
+    assert not service.finish_run_if_complete(session, payload_of(second))
     summary = model.model_metadata["scoring_run"]
     assert summary["status"] == "complete" and summary["succeeded"] == [INSTALLED]
     assert summary["failed"] == {"CIFAR10H-i2n": "scoring failed: boom"}
@@ -113,15 +118,15 @@ def test_a_retried_job_reopens_its_completed_run(
 ) -> None:
     # Regression: a retry that succeeded left the run's summary saying the benchmark failed.
     [job] = service.create_score_jobs(session, model, [INSTALLED], "test", storage=storage).jobs
-    service.record_score_failure(session, job.payload, job.id, "scoring failed: boom")
+    service.record_score_failure(session, payload_of(job), job.id, "scoring failed: boom")
     session.expire_all()
-    assert service.finish_run_if_complete(session, job.payload)
+    assert service.finish_run_if_complete(session, payload_of(job))
 
-    assert service.mark_score_running(session, job.payload, job.id)  # the retry starts
+    assert service.mark_score_running(session, payload_of(job), job.id)  # the retry starts
     assert model.model_metadata["scoring_run"]["status"] == "running"
-    service.record_score(session, job.payload, job.id, {"raw": 0.8, "details": {}})
+    service.record_score(session, payload_of(job), job.id, {"raw": 0.8, "details": {}})
     session.expire_all()
-    assert service.finish_run_if_complete(session, job.payload)
+    assert service.finish_run_if_complete(session, payload_of(job))
     summary = model.model_metadata["scoring_run"]
     assert (summary["status"], summary["succeeded"], summary["failed"]) == (
         "complete",
