@@ -14,6 +14,7 @@ from foundation.runs import repository, service
 from foundation.storage.local import LocalStorage
 from scoring.training.checkpoints import list_checkpoints
 from tests.app.services import WorkerProcess, wait_for
+from tests.data import DataSource
 
 MODEL = "train-cornet_z"
 
@@ -38,12 +39,12 @@ def finished(factory: sessionmaker[Session], job_id: int) -> Job | None:
 def test_killed_training_resumes_from_its_checkpoint_and_is_scored(
     service_settings: Settings,
     session_factory: sessionmaker[Session],
-    shared_data: Path,
+    data_source: DataSource,
     tmp_path: Path,
 ) -> None:
     checkpoints = service_settings.storage_dir / "training" / MODEL / "output" / "checkpoints"
     first = WorkerProcess(service_settings, tmp_path / "first.log", name="first")
-    job_id = start_training(service_settings, session_factory, shared_data / "cifar10")
+    job_id = start_training(service_settings, session_factory, data_source("cifar10"))
     try:
         wait_for(lambda: list_checkpoints(checkpoints), 240, "the first checkpoint")
     finally:
