@@ -65,6 +65,7 @@ def assert_recovered(
     assert all(worker.process.poll() is None for worker in workers)
 
 
+@pytest.mark.chaos_smoke
 def test_redis_killed_and_restarted_while_jobs_are_queued_and_running(
     chaos_settings: Settings, redis_server: RedisServer, tmp_path: Path
 ) -> None:

@@ -45,6 +45,7 @@ def test_jobs_spread_over_three_worker_processes(chaos_settings: Settings, tmp_p
     assert {job.attempts for job in jobs} == {1}
 
 
+@pytest.mark.chaos_smoke
 def test_worker_killed_mid_job_is_finished_once_by_another(
     chaos_settings: Settings, tmp_path: Path
 ) -> None:
