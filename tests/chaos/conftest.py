@@ -52,6 +52,13 @@ def _chaos_enabled(config: pytest.Config) -> bool:
 
 
 @pytest.fixture
+def full_chaos(request: pytest.FixtureRequest) -> bool:
+    """True under ``make chaos``. The smoke run in ``make test`` makes the same faults on fewer
+    jobs, to stay within a minute."""
+    return _chaos_enabled(request.config)
+
+
+@pytest.fixture
 def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
     server = RedisServer(tmp_path / "redis")
     server.start()
