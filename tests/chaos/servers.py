@@ -261,7 +261,11 @@ def assert_each_succeeded_once(
         now = [(j.finished_at, j.attempts) for j in read_jobs(factory, job_ids)]
         return now == finished and completions(factory) == ledger
 
-    holds_for(settled, settle_seconds, "each job finished once, its row unchanged")
+    try:
+        holds_for(settled, settle_seconds, "each job finished once, its row unchanged")
+    except AssertionError as broken:
+        now = [(j.id, j.finished_at, j.attempts) for j in read_jobs(factory, job_ids)]
+        raise AssertionError(f"{broken}: rows {now}, ledger {completions(factory)}") from None
     after = read_jobs(factory, job_ids)
     print("job (attempts, worker):", ", ".join(f"{j.id} ({j.attempts}, {j.worker})" for j in after))
     return after
