@@ -171,8 +171,14 @@ def bootstrap_over_images(
         left, right = sample[rows], sample[cols]
         distinct = left != right
         left, right = left[distinct], right[distinct]
-        values[b] = np.nanmean(correlate(model[left, right], data[:, left, right], comparison))
+        values[b] = _finite_mean(correlate(model[left, right], data[:, left, right], comparison))
     return values
+
+
+def _finite_mean(values: np.ndarray) -> float:
+    """The mean of the finite values (a resampling with too few distinct images has none)."""
+    finite = values[np.isfinite(values)]
+    return float(finite.mean()) if finite.size else math.nan
 
 
 @dataclass(frozen=True)
