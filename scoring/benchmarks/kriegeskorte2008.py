@@ -31,7 +31,7 @@ KRIEGESKORTE2008 = Reference(
 )
 
 STIMULI = stimulus_files("kriegeskorte2008.92images")
-MONKEY_IT = DataFile("kriegeskorte2008.IT-monkey", "assembly")
+FIGURE1_IT = DataFile("kriegeskorte2008.IT-fig1", "assembly")
 HUMAN_IT = DataFile("kriegeskorte2008.IT-human", "assembly")
 SIMILARITY = DataFile("kriegeskorte2008.similarity", "assembly")
 DATA_NOTE = (
@@ -43,7 +43,7 @@ METRIC = (
 )
 
 SPECS = {
-    "IT-monkey-rsa": RSASpec(MONKEY_IT, *STIMULI, region="IT"),
+    "IT-monkey-rsa": RSASpec(FIGURE1_IT, *STIMULI, region="IT", select=(("species", "monkey"),)),
     "IT-human-rsa": RSASpec(HUMAN_IT, *STIMULI, region="IT", average_over="subject"),
     "similarity-rsa": RSASpec(SIMILARITY, *STIMULI, region=None),
 }
@@ -63,7 +63,7 @@ INFOS = {
             "et al. 2008 Fig. 1, against the RDM of the model's IT layer. One pooled RDM: no "
             "noise ceiling, the ceiled score is the raw ρ." + DATA_NOTE + ", Kiani et al. 2007."
         ),
-        data_files=(MONKEY_IT, *STIMULI),
+        data_files=(FIGURE1_IT, *STIMULI),
         n_stimuli=92,
         n_sites=674,
     ),

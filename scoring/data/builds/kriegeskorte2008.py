@@ -3,8 +3,8 @@
 Source folder ``kriegeskorte2008-92images`` (rsatoolbox demos, MIT). Outputs:
 - stimulus set ``kriegeskorte2008.92images``: the 92 images (175 px PNG) with the paper's
   category flags;
-- assembly ``kriegeskorte2008.IT-monkey``: the monkey IT RDM of Fig. 1 (Kiani et al. 2007,
-  674 cells of two monkeys pooled);
+- assembly ``kriegeskorte2008.IT-fig1``: the two RDMs of Fig. 1, monkey IT (Kiani et al. 2007,
+  674 cells of two monkeys pooled) and the human IT group RDM;
 - assembly ``kriegeskorte2008.IT-human``: the human IT fMRI RDMs, 4 subjects × 2 sessions;
 - assembly ``kriegeskorte2008.similarity``: 16 subjects' similarity-judgement RDMs (Mur et al.
   2013).
@@ -107,13 +107,20 @@ def write_rdm_assembly(assembly: xr.DataArray, out: Path) -> None:
     write_assembly(assembly, out / f"assy_{stem}.nc")
 
 
-def monkey_it(supplemental: Mapping[str, Any]) -> xr.DataArray:
-    entry = next(e for e in supplemental["RDMs_mIT_hIT_fig1"] if str(e.name).startswith("mIT"))
+def figure1_it(supplemental: Mapping[str, Any]) -> xr.DataArray:
+    """The two RDMs of Fig. 1: monkey IT (674 cells, two monkeys pooled) and the human IT
+    group RDM (316 voxels)."""
+    entries = list(supplemental["RDMs_mIT_hIT_fig1"])
+    names = [str(entry.name) for entry in entries]
     return rdm_assembly(
-        squareform(np.asarray(entry.RDM, dtype=np.float64))[None],
-        {"subject": ["Kiani2007-pooled"], "session": [0], "source_name": [str(entry.name)]},
-        "kriegeskorte2008.IT-monkey",
-        "1 - Pearson r of 674 IT cells' responses (two monkeys pooled)",
+        np.stack([squareform(np.asarray(e.RDM, dtype=np.float64)) for e in entries]),
+        {
+            "species": ["monkey" if name.startswith("mIT") else "human" for name in names],
+            "subject": ["Kiani2007-pooled" if n.startswith("mIT") else "group" for n in names],
+            "source_name": names,
+        },
+        "kriegeskorte2008.IT-fig1",
+        "1 - Pearson r: monkey IT cells' responses (Kiani et al. 2007) and human IT fMRI patterns",
     )
 
 
@@ -154,6 +161,6 @@ def build_kriegeskorte2008(sources: Mapping[str, Path], out: Path) -> None:
     supplemental = _load(folder / "Kriegeskorte_Neuron2008_supplementalData.mat")
     with tempfile.TemporaryDirectory(prefix="kriegeskorte2008-") as scratch:
         write_stimuli(supplemental, out, Path(scratch))
-    write_rdm_assembly(monkey_it(supplemental), out)
+    write_rdm_assembly(figure1_it(supplemental), out)
     write_rdm_assembly(human_it(_load(folder / "92_brainRDMs.mat")), out)
     write_rdm_assembly(similarity_judgements(_load(folder / "92_behavRDMs.mat")), out)
