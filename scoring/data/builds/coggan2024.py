@@ -17,6 +17,7 @@ import pandas as pd
 import xarray as xr
 
 from scoring.data.brainio import write_assembly, write_stimulus_set
+from scoring.data.build import register_build
 from scoring.data.stimuli import StimulusSet
 
 SOURCE = "coggan2024-fmri"
@@ -83,6 +84,7 @@ def similarity_assembly(folder: Path, stimuli: StimulusSet) -> xr.DataArray:
     )
 
 
+@register_build("coggan2024", sources=(SOURCE,), version=1)
 def build_coggan2024(sources: Mapping[str, Path], out: Path) -> None:
     """Write the stimulus set and the similarity assembly into ``out``."""
     folder = Path(sources[SOURCE])

@@ -26,6 +26,7 @@ from PIL import Image
 from scipy.spatial.distance import squareform
 
 from scoring.data.brainio import write_assembly, write_stimulus_set
+from scoring.data.build import register_build
 from scoring.data.stimuli import StimulusSet
 
 SOURCE = "kriegeskorte2008-92images"
@@ -154,6 +155,7 @@ def similarity_judgements(behaviour: Mapping[str, Any]) -> xr.DataArray:
     )
 
 
+@register_build("kriegeskorte2008", sources=(SOURCE,), version=1)
 def build_kriegeskorte2008(sources: Mapping[str, Path], out: Path) -> None:
     """Write the stimulus set and the three RDM assemblies into ``out``."""
     folder = Path(sources[SOURCE])

@@ -15,6 +15,7 @@ from scoring.activations.preprocess import place_on_screen
 from scoring.benchmarks import NotApplicable, load_benchmark
 from scoring.benchmarks.rsa import RSABenchmark, coggan_rsm
 from scoring.brain_model import BrainModel, extract_activations, load_brain_model
+from tests.data import BuiltData
 
 KRIEGESKORTE = ("IT-monkey-rsa", "IT-human-rsa", "similarity-rsa")
 COGGAN_REGIONS = ("V1", "V2", "V4", "IT")
@@ -22,23 +23,8 @@ N_SUBJECTS = {"IT-monkey-rsa": 1, "IT-human-rsa": 4, "similarity-rsa": 16}
 
 
 @pytest.fixture(scope="module")
-def built_data(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> object:
-    """TEMPORARY until the data step lands: build straight from the shared folders."""
-    from scoring.data.builds.coggan2024 import build_coggan2024
-    from scoring.data.builds.kriegeskorte2008 import build_kriegeskorte2008
-
-    out = tmp_path_factory.mktemp("built")
-    build_kriegeskorte2008(
-        {"kriegeskorte2008-92images": shared_data / "kriegeskorte2008-92images"},
-        out / "kriegeskorte2008",
-    )
-    build_coggan2024({"coggan2024-fmri": shared_data / "coggan2024-fmri"}, out / "coggan2024")
-    return lambda name: out / name
-
-
-@pytest.fixture(scope="module")
-def folders(built_data: object) -> tuple[Path, ...]:
-    return tuple(built_data(name) for name in ("kriegeskorte2008", "coggan2024"))  # type: ignore[operator]
+def folders(built_data: BuiltData) -> tuple[Path, ...]:
+    return tuple(built_data(name) for name in ("kriegeskorte2008", "coggan2024"))
 
 
 @pytest.fixture(scope="module")
