@@ -24,7 +24,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy.stats import rankdata
 
 Comparison = Literal["spearman", "pearson", "kendall_a"]
 Cells = Literal["upper", "off_diagonal"]
@@ -70,8 +69,26 @@ def correlate(model: np.ndarray, data: np.ndarray, comparison: Comparison) -> np
     if comparison == "kendall_a":
         return np.array([kendall_tau_a(model, row) for row in data])
     if comparison == "spearman":
-        model, data = rankdata(model), rankdata(data, axis=-1)
+        model, data = rank_rows(model[None])[0], rank_rows(data)
     return _pearson_rows(model, data)
+
+
+def rank_rows(values: np.ndarray) -> np.ndarray:
+    """Average ranks (1-based, ties share their mean rank) of each row, vectorised over rows
+    (scipy's ``rankdata`` loops over them in Python); a row holding NaN ranks as all NaN."""
+    rows, n = values.shape
+    order = np.argsort(values, axis=1, kind="stable")
+    ordered = np.take_along_axis(values, order, axis=1)
+    starts = np.ones((rows, n), dtype=bool)
+    starts[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    group = np.cumsum(starts, axis=1) - 1 + np.arange(rows)[:, None] * n
+    positions = np.broadcast_to(np.arange(1, n + 1, dtype=np.float64), (rows, n))
+    totals = np.bincount(group.ravel(), weights=positions.ravel(), minlength=rows * n)
+    sizes = np.bincount(group.ravel(), minlength=rows * n)
+    ranks = np.empty((rows, n))
+    np.put_along_axis(ranks, order, totals[group] / sizes[group], axis=1)
+    ranks[np.isnan(values).any(axis=1)] = np.nan
+    return ranks
 
 
 def _pearson_rows(vector: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -118,7 +135,7 @@ def noise_ceiling(
     vectors = vectorize(data_rdms, cells)
     if len(vectors) < 2:
         raise ValueError("a noise ceiling needs at least two subjects")
-    averaged = rankdata(vectors, axis=-1) if comparison != "pearson" else vectors
+    averaged = rank_rows(vectors) if comparison != "pearson" else vectors
     total = averaged.sum(axis=0)
     upper = np.array(
         [correlate(total / len(vectors), row, comparison)[0] for row in vectors]
@@ -157,22 +174,48 @@ def bootstrap_over_images(
     """The mean-over-subjects correlation on ``n_bootstraps`` resamplings of the images.
 
     Each resampling draws n images with replacement and compares the submatrices of both
-    RDMs; cells whose row and column are the same original image are left out.
+    RDMs; cells whose row and column are the same original image are left out. Spearman ranks
+    within a resampling are counted from ranks computed once (no sort per resampling).
     """
     model = np.asarray(model_rdm, dtype=np.float64)
     data = np.asarray(data_rdms, dtype=np.float64)
     data = data[None] if data.ndim == 2 else data
     n = model.shape[0]
+    matrices = np.concatenate([model[None], data]).reshape(len(data) + 1, n * n)
+    dense = _dense_ranks(matrices) if comparison == "spearman" else None
     rows, cols = cell_indices(n, cells)
     generator = np.random.default_rng(seed)
     values = np.empty(n_bootstraps)
     for b in range(n_bootstraps):
         sample = np.asarray(generator.integers(0, n, size=n))
         left, right = sample[rows], sample[cols]
-        distinct = left != right
-        left, right = left[distinct], right[distinct]
-        values[b] = _finite_mean(correlate(model[left, right], data[:, left, right], comparison))
+        flat = (left * n + right)[left != right]
+        if dense is None:
+            sampled = matrices[:, flat]
+            per_subject = correlate(sampled[0], sampled[1:], comparison)
+        else:
+            ranks = _ranks_within(dense[:, flat], n * n)
+            ranks[np.isnan(matrices[:, flat]).any(axis=1)] = np.nan
+            per_subject = _pearson_rows(ranks[0], ranks[1:])
+        values[b] = _finite_mean(per_subject)
     return values
+
+
+def _dense_ranks(rows: np.ndarray) -> np.ndarray:
+    """Each row's values as 0-based dense ranks (equal values share one)."""
+    return np.stack([np.unique(row, return_inverse=True)[1].reshape(-1) for row in rows])
+
+
+def _ranks_within(dense: np.ndarray, n_levels: int) -> np.ndarray:
+    """Average ranks of each row's entries among that row's entries, from their dense ranks:
+    a value's group ends at the running count of entries up to its level."""
+    n_rows = len(dense)
+    levels = dense + np.arange(n_rows)[:, None] * n_levels
+    counts = np.bincount(levels.ravel(), minlength=n_rows * n_levels).reshape(n_rows, n_levels)
+    ends = np.cumsum(counts, axis=1)
+    group_end = np.take_along_axis(ends, dense, axis=1)
+    group_size = np.take_along_axis(counts, dense, axis=1)
+    return group_end - (group_size - 1) / 2.0
 
 
 def _finite_mean(values: np.ndarray) -> float:
