@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from scipy.stats import rankdata, spearmanr
 
 from scoring.benchmarks.rsa import coggan_rsm
 from scoring.metrics.rsa import (
@@ -11,6 +12,7 @@ from scoring.metrics.rsa import (
     compare,
     kendall_tau_a,
     noise_ceiling,
+    rank_rows,
     rdm,
     rsa_score,
     vectorize,
@@ -140,3 +142,26 @@ def test_coggan_rsm_keeps_only_strong_units() -> None:
     z = (strong - strong.mean(axis=0)) / strong.std(axis=0)
     result = coggan_rsm(np.hstack([weak, strong, constant]))
     np.testing.assert_allclose(result, np.corrcoef(z), atol=1e-9)
+
+
+def test_row_ranks_match_scipy_with_ties_and_nan() -> None:
+    values = np.random.default_rng(7).integers(0, 30, size=(5, 400)).astype(float)
+    np.testing.assert_allclose(rank_rows(values), rankdata(values, axis=1))
+    values[3, 5] = np.nan
+    ranks = rank_rows(values)
+    assert np.isnan(ranks[3]).all() and np.isfinite(ranks[4]).all()
+
+
+def test_one_bootstrap_equals_scipy_on_the_resampled_cells() -> None:
+    n = 30
+    model = rdm(np.random.default_rng(8).normal(size=(n, 40)))
+    subjects = np.stack([rdm(np.random.default_rng(s).normal(size=(n, 10))) for s in range(3)])
+    sample = np.random.default_rng(0).integers(0, n, size=n)  # the draw of seed 0
+    rows, cols = np.triu_indices(n, 1)
+    left, right = sample[rows], sample[cols]
+    keep = left != right
+    expected = np.mean(
+        [spearmanr(model[left, right][keep], s[left, right][keep]).statistic for s in subjects]
+    )
+    got = bootstrap_over_images(model, subjects, n_bootstraps=1, seed=0)[0]
+    assert got == pytest.approx(expected, abs=1e-12)
