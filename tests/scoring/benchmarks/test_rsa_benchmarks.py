@@ -33,6 +33,15 @@ def cornet_z(tmp_path_factory: pytest.TempPathFactory) -> BrainModel:
     return load_brain_model("cornet_z", cache_dir=tmp_path_factory.mktemp("activations"))
 
 
+@pytest.fixture(scope="module")
+def it_features(cornet_z: BrainModel, folders: tuple[Path, ...]) -> np.ndarray:
+    """cornet_z's IT layer on the 92 images, straight from the extractor (no cache)."""
+    benchmark = load_benchmark("Kriegeskorte2008.IT-human-rsa", data_dir=folders)
+    assert isinstance(benchmark, RSABenchmark)
+    stimuli = benchmark.subject_matrices()[0]
+    return np.asarray(extract_activations(cornet_z, stimuli, ["IT.output"])["IT.output"].values)
+
+
 def rdm_by_hand(features: np.ndarray) -> np.ndarray:
     return 1 - np.corrcoef(features.reshape(len(features), -1).astype(np.float64))
 
@@ -43,7 +52,7 @@ def upper(matrix: np.ndarray) -> np.ndarray:
 
 @pytest.mark.parametrize("name", KRIEGESKORTE)
 def test_kriegeskorte2008_end_to_end(
-    name: str, folders: tuple[Path, ...], cornet_z: BrainModel
+    name: str, folders: tuple[Path, ...], cornet_z: BrainModel, it_features: np.ndarray
 ) -> None:
     benchmark = load_benchmark(f"Kriegeskorte2008.{name}", data_dir=folders, n_bootstraps=50)
     assert isinstance(benchmark, RSABenchmark)
@@ -54,7 +63,7 @@ def test_kriegeskorte2008_end_to_end(
         features = cornet_z.readout_features(stimuli)
         assert score.details["layer"] == "decoder.avgpool"
     else:
-        features = extract_activations(cornet_z, stimuli, ["IT.output"])["IT.output"].values
+        features = it_features
         assert score.details["layer"] == "IT.output"
     model = upper(rdm_by_hand(features))
     per_subject = [spearmanr(model, upper(s)).statistic for s in subjects]
