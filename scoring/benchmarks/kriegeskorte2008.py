@@ -58,7 +58,7 @@ INFOS = {
         reference=KRIEGESKORTE2008.url,
         bibtex=KRIEGESKORTE2008.bibtex,
         description=(
-            "92 object images (faces, bodies, animals, natural and man-made objects) shown to two "
+            "92 object images (faces, bodies, animals, natural and man-made objects) shown to "
             "macaques; the RDM of 674 IT cells' responses (Kiani et al. 2007), as in Kriegeskorte "
             "et al. 2008 Fig. 1, against the RDM of the model's IT layer. One pooled RDM: no "
             "noise ceiling, the ceiled score is the raw ρ." + DATA_NOTE + ", Kiani et al. 2007."

@@ -4,7 +4,7 @@ Source folder ``kriegeskorte2008-92images`` (rsatoolbox demos, MIT). Outputs:
 - stimulus set ``kriegeskorte2008.92images``: the 92 images (175 px PNG) with the paper's
   category flags;
 - assembly ``kriegeskorte2008.IT-fig1``: the two RDMs of Fig. 1, monkey IT (Kiani et al. 2007,
-  674 cells of two monkeys pooled) and the human IT group RDM;
+  one RDM of 674 pooled cells) and the human IT group RDM;
 - assembly ``kriegeskorte2008.IT-human``: the human IT fMRI RDMs, 4 subjects × 2 sessions;
 - assembly ``kriegeskorte2008.similarity``: 16 subjects' similarity-judgement RDMs (Mur et al.
   2013).
@@ -109,7 +109,7 @@ def write_rdm_assembly(assembly: xr.DataArray, out: Path) -> None:
 
 
 def figure1_it(supplemental: Mapping[str, Any]) -> xr.DataArray:
-    """The two RDMs of Fig. 1: monkey IT (674 cells, two monkeys pooled) and the human IT
+    """The two RDMs of Fig. 1: monkey IT (one RDM of 674 pooled cells) and the human IT
     group RDM (316 voxels)."""
     entries = list(supplemental["RDMs_mIT_hIT_fig1"])
     names = [str(entry.name) for entry in entries]
