@@ -57,6 +57,14 @@ def ceilings(folders: list[Path]) -> dict[str, dict[str, float]]:
     return results
 
 
+def human_it_ceiling_kendall(folders: list[Path]) -> dict[str, float]:
+    """The human IT noise ceiling with Nili et al. 2014's own comparison, Kendall's tau-a."""
+    benchmark = load_benchmark("Kriegeskorte2008.IT-human-rsa", data_dir=folders)
+    assert isinstance(benchmark, RSABenchmark)
+    bounds = noise_ceiling(benchmark.subject_matrices()[1], "kendall_a")
+    return {"lower": bounds.lower, "upper": bounds.upper}
+
+
 def monkey_vs_human_subjects(folders: list[Path]) -> dict[str, object]:
     """The monkey IT RDM scored like a model on Kriegeskorte2008.IT-human-rsa."""
     monkey = load_benchmark("Kriegeskorte2008.IT-monkey-rsa", data_dir=folders)
@@ -77,6 +85,7 @@ def main() -> None:
         "figure1_monkey_vs_human_IT": figure1_correlation(folders),
         "monkey_IT_vs_human_IT_subjects": monkey_vs_human_subjects(folders),
         "noise_ceilings": ceilings(folders),
+        "human_IT_ceiling_kendall_tau_a": human_it_ceiling_kendall(folders),
     }
     print(json.dumps(facts, indent=2))
 
