@@ -53,8 +53,7 @@ def info(region: str) -> BenchmarkInfo:
         identifier=f"Coggan2024.{region}-rsa",
         version=1,
         parent=region,
-        metric="RSA as Brain-Score's coggan2024_fMRI: Pearson r between the model's and each "
-        "subject's similarity matrix over the off-diagonal cells, mean over 9 subjects",
+        metric="RSA as Brain-Score's coggan2024_fMRI: Pearson r, off-diagonal cells, 9 subjects",
         ceiling_convention="(r/c)^2",
         reference=COGGAN2024.url,
         bibtex=COGGAN2024.bibtex,

@@ -38,9 +38,7 @@ DATA_NOTE = (
     " Data: rsatoolbox demos (rsagroup/rsatoolbox@f1f83cad, demos/92imageData/), MIT license;"
     " cite Kriegeskorte et al. 2008 (Neuron 60:1126)"
 )
-METRIC = (
-    "RSA: Spearman ρ between the model's RDM (1 − Pearson r) and each subject's, upper triangle"
-)
+METRIC = "RSA: Spearman ρ of model and subject RDMs (1 − Pearson r), upper triangle"
 
 SPECS = {
     "IT-monkey-rsa": RSASpec(FIGURE1_IT, *STIMULI, region="IT", select=(("species", "monkey"),)),
@@ -71,7 +69,7 @@ INFOS = {
         identifier="Kriegeskorte2008.IT-human-rsa",
         version=1,
         parent="IT",
-        metric=METRIC + "; mean over 4 subjects",
+        metric=METRIC + ", 4 subjects",
         ceiling_convention="(r/c)^2",
         reference=KRIEGESKORTE2008.url,
         bibtex=KRIEGESKORTE2008.bibtex,
@@ -88,7 +86,7 @@ INFOS = {
         identifier="Kriegeskorte2008.similarity-rsa",
         version=1,
         parent="behavior_vision",
-        metric=METRIC + "; mean over 16 subjects",
+        metric=METRIC + ", 16 subjects",
         ceiling_convention="(r/c)^2",
         reference=KRIEGESKORTE2008.url,
         bibtex=KRIEGESKORTE2008.bibtex,
