@@ -9,6 +9,7 @@ STAMP  := $(VENV)/.installed
 help:
 	@echo "make run    - set up and start Ventral on http://127.0.0.1:8000 (SQLite, no servers)"
 	@echo "make test   - set up and run lint, type checks and the full test suite"
+	@echo "make data   - fetch (origin or VENTRAL_DATA_MIRROR), verify and build the offline data"
 	@echo "make bench  - run the performance scripts under bench/"
 
 $(STAMP): requirements.lock pyproject.toml
@@ -19,8 +20,11 @@ $(STAMP): requirements.lock pyproject.toml
 
 venv: $(STAMP)
 
-run: venv
+run: venv data
 	$(BIN)/ventral serve
+
+data: venv
+	$(BIN)/ventral data fetch
 
 services:
 	bash scripts/ensure_services.sh

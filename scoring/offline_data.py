@@ -1,6 +1,7 @@
 """Builders of the offline data shipped in the repository's ``data/`` folder (spec §8).
 
-Everything is written in the BrainIO format from the real files in ``../shared/data``:
+Everything is written in the BrainIO format from the real files the data step fetches
+(``<sources>/cifar10``, ``<sources>/cifar10h``):
 CIFAR-10 test images in their original order (``cifar10-test``), a class-balanced CIFAR-10 train
 subset for fitting readouts (``cifar10-train-fit``) and the CIFAR-10H human choice counts as an
 assembly aligned by ``stimulus_id``.
@@ -43,15 +44,15 @@ TRAIN_FIT_PER_CLASS = 500
 
 @dataclass(frozen=True)
 class ImageSource:
-    """A JPEG inside one of the shared zips, with its metadata row."""
+    """A JPEG inside one of the source zips, with its metadata row."""
 
     member: str
     row: dict[str, object]
 
 
-def cifar10_test_sources(shared_data: Path) -> list[ImageSource]:
+def cifar10_test_sources(sources: Path) -> list[ImageSource]:
     """The 10,000 test images in the original CIFAR-10 order (row i = CIFAR-10H row i)."""
-    with (shared_data / "cifar10" / "test_order.csv").open() as stream:
+    with (sources / "cifar10" / "test_order.csv").open() as stream:
         rows = list(csv.DictReader(stream))
     return [
         ImageSource(
@@ -66,7 +67,7 @@ def cifar10_test_sources(shared_data: Path) -> list[ImageSource]:
     ]
 
 
-def cifar10_train_sources(shared_data: Path, per_class: int) -> list[ImageSource]:
+def cifar10_train_sources(sources: Path, per_class: int) -> list[ImageSource]:
     """The first ``per_class`` train images of every class (files ``train/<class>/<k>.jpg``)."""
     return [
         ImageSource(
@@ -96,9 +97,9 @@ def extract_stimulus_set(
     return StimulusSet(identifier, pd.DataFrame(rows), paths)
 
 
-def cifar10h_assembly(shared_data: Path, test_set: StimulusSet) -> xr.DataArray:
+def cifar10h_assembly(sources: Path, test_set: StimulusSet) -> xr.DataArray:
     """Human choice counts, presentation × choice, presentation i = test image i."""
-    counts = np.load(shared_data / "cifar10h" / "cifar10h-counts.npy")
+    counts = np.load(sources / "cifar10h" / "cifar10h-counts.npy")
     meta = test_set.metadata.sort_values("test_index")
     if len(meta) != counts.shape[0] or list(meta["test_index"]) != list(range(len(meta))):
         raise ValueError("CIFAR-10H rows need the full test set in original order")
@@ -121,23 +122,21 @@ def write_set(stimulus_set: StimulusSet, folder: Path) -> None:
     write_stimulus_set(stimulus_set, folder / f"{stem}.csv", folder / f"{stem}.zip")
 
 
-def build_cifar_data(
-    shared_data: Path, out: Path, train_per_class: int = TRAIN_FIT_PER_CLASS
-) -> None:
+def build_cifar_data(sources: Path, out: Path, train_per_class: int = TRAIN_FIT_PER_CLASS) -> None:
     """Write cifar10-test, cifar10-train-fit and the CIFAR-10H assembly under ``out``."""
-    cifar = shared_data / "cifar10"
+    cifar = sources / "cifar10"
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         test = extract_stimulus_set(
-            cifar / "cifar10_test_jpeg.zip", cifar10_test_sources(shared_data), CIFAR10_TEST, work
+            cifar / "cifar10_test_jpeg.zip", cifar10_test_sources(sources), CIFAR10_TEST, work
         )
         write_set(test, out / "cifar10")
-        train_sources = cifar10_train_sources(shared_data, train_per_class)
+        train_sources = cifar10_train_sources(sources, train_per_class)
         train = extract_stimulus_set(
             cifar / "cifar10_train_jpeg.zip", train_sources, CIFAR10_TRAIN_FIT, work
         )
         write_set(train, out / "cifar10")
         (out / "cifar10h").mkdir(parents=True, exist_ok=True)
-        assembly = cifar10h_assembly(shared_data, test)
+        assembly = cifar10h_assembly(sources, test)
         write_assembly(assembly, out / "cifar10h" / f"assy_{CIFAR10H_COUNTS}.nc")
-    shutil.copyfile(shared_data / "cifar10h" / "LICENSE.txt", out / "cifar10h" / "LICENSE.txt")
+    shutil.copyfile(sources / "cifar10h" / "LICENSE.txt", out / "cifar10h" / "LICENSE.txt")

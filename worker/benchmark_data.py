@@ -1,5 +1,6 @@
 """Where a score job finds its benchmark's BrainIO files: the repository's data folder first,
-then the files administrators imported (stored flat under ``data/<BrainIO file name>``).
+then this host's built offline data (``ventral data fetch``, ``settings.data_dir``), then the files
+administrators imported (stored flat under ``data/<BrainIO file name>``).
 
 With the local backend the imported files already are a folder on this host; with an object
 store, the files this benchmark (and its layer-selection benchmark) names are downloaded once
@@ -19,13 +20,14 @@ from app.storage import Storage, objects_cache
 
 def benchmark_data_dirs(
     settings: Settings, storage: Storage, benchmark_id: str
-) -> tuple[Path, Path]:
+) -> tuple[Path, Path, Path]:
     """The data folders to score ``benchmark_id`` with, searched in this order."""
     from scoring.benchmarks.base import REPO_DATA_DIR
 
     if storage.local_root is not None:
-        return (REPO_DATA_DIR, storage.local_root / DATA_PREFIX)
-    return (REPO_DATA_DIR, download_imported_files(settings, storage, benchmark_id))
+        return (REPO_DATA_DIR, settings.data_dir, storage.local_root / DATA_PREFIX)
+    imported = download_imported_files(settings, storage, benchmark_id)
+    return (REPO_DATA_DIR, settings.data_dir, imported)
 
 
 def download_imported_files(settings: Settings, storage: Storage, benchmark_id: str) -> Path:

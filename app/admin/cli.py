@@ -10,6 +10,8 @@ import typer
 from app.admin import dataimport
 from app.storage import storage_from_settings
 from app.submissions.upload import UploadError
+from scoring.data.build import obtain
+from scoring.data.sources import DataUnavailable
 
 data_cli = typer.Typer(help="Benchmark data (BrainIO files).")
 
@@ -43,6 +45,30 @@ def import_command(
     typer.echo(f"stored {stored}; import job {job.id}")
     if wait:
         follow_job(settings, job.id)
+
+
+@data_cli.command("fetch")
+def fetch_command(
+    names: list[str] | None = typer.Argument(
+        None, help="sources or builds to make ready (default: all of them)"
+    ),
+) -> None:
+    """Fetch the offline data from their pinned public origins (or VENTRAL_DATA_MIRROR), verify
+    their checksums and build the BrainIO files and weights the benchmarks read."""
+    from app.cli import get_settings
+
+    settings = get_settings()
+    try:
+        folders = obtain(
+            names or None,
+            data_dir=settings.data_dir,
+            cache_dir=settings.data_cache_dir,
+            mirror=settings.data_mirror or None,
+        )
+    except DataUnavailable as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"ready: {len(folders)} data folders under {settings.var_dir}")
 
 
 @data_cli.command("list")

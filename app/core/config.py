@@ -54,7 +54,14 @@ class Settings(BaseSettings):
     sweep_interval_seconds: float = Field(default=60.0, gt=0)
 
     first_run: bool = True
-    training_data_dir: Path = Path("../shared/data/cifar10")
+    # The offline data step (`ventral data fetch`): a mirror of the public origins (a folder or
+    # URL holding <source>/<path>) for machines without internet; fetched sources are cached in
+    # data_cache_dir, built BrainIO files and weights land in data_dir. Default: under var_dir.
+    data_mirror: str = ""
+    data_cache_dir: Path = Path("var/cache/sources")
+    data_dir: Path = Path("var/data")
+    # CIFAR-10 images for the first run's training; default: the fetched `cifar10` source.
+    training_data_dir: Path = Path("var/cache/sources/cifar10")
     device: str = "auto"
 
     @model_validator(mode="after")
@@ -69,9 +76,17 @@ class Settings(BaseSettings):
         return self
 
     @model_validator(mode="after")
-    def _scratch_under_var(self) -> Self:
-        if "scratch_dir" not in self.model_fields_set:
-            self.scratch_dir = self.var_dir / "scratch"
+    def _folders_under_var(self) -> Self:
+        defaults = {
+            "scratch_dir": Path("scratch"),
+            "data_cache_dir": Path("cache/sources"),
+            "data_dir": Path("data"),
+        }
+        for field, relative in defaults.items():
+            if field not in self.model_fields_set:
+                setattr(self, field, self.var_dir / relative)
+        if "training_data_dir" not in self.model_fields_set:
+            self.training_data_dir = self.data_cache_dir / "cifar10"
         return self
 
     @model_validator(mode="after")

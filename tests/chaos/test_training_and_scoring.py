@@ -16,6 +16,7 @@ from app.reference_models.service import reference_model
 from app.runs import repository, service
 from tests.app.services import WorkerProcess, wait_for
 from tests.chaos.servers import assert_each_succeeded_once, wait_all_finished
+from tests.data import DataSource
 from worker.config import make_celery
 
 pytestmark = [pytest.mark.chaos, pytest.mark.timeout(600)]
@@ -23,12 +24,12 @@ MODEL = "chaos-cornet_z"
 
 
 def test_worker_killed_mid_training_and_mid_scoring(
-    chaos_settings: Settings, shared_data: Path, tmp_path: Path
+    chaos_settings: Settings, data_source: DataSource, tmp_path: Path
 ) -> None:
     factory = create_session_factory(chaos_settings)
     first = WorkerProcess(chaos_settings, tmp_path / "w0.log", name="w0")
     first.wait_ready(60)
-    train_id = start_training(chaos_settings, factory, shared_data / "cifar10")
+    train_id = start_training(chaos_settings, factory, data_source("cifar10"))
     try:
         wait_for(lambda: _running(factory, train_id, min_progress=0.01), 240, "training under way")
     finally:

@@ -12,16 +12,17 @@ import pytest
 
 from scoring.brain_model import extract_activations, fit_layer_pca, load_brain_model
 from scoring.data.stimuli import StimulusSet
+from tests.data import DataSource
 
 CIFAR_CLASSES = ["airplane", "automobile", "bird", "cat", "deer",
                  "dog", "frog", "horse", "ship", "truck"]  # fmt: skip
 
 
-def cifar_stimuli(shared_data: Path, folder: Path, count: int, start: int = 0) -> StimulusSet:
-    rows = list(csv.DictReader((shared_data / "cifar10" / "test_order.csv").open()))
+def cifar_stimuli(data_source: DataSource, folder: Path, count: int, start: int = 0) -> StimulusSet:
+    rows = list(csv.DictReader((data_source("cifar10") / "test_order.csv").open()))
     rows = rows[start : start + count]
     paths = {}
-    with zipfile.ZipFile(shared_data / "cifar10" / "cifar10_test_jpeg.zip") as archive:
+    with zipfile.ZipFile(data_source("cifar10") / "cifar10_test_jpeg.zip") as archive:
         for row in rows:
             paths[f"cifar{row['test_index']}"] = folder / f"cifar{row['test_index']}.jpg"
             paths[f"cifar{row['test_index']}"].write_bytes(archive.read(row["filename"]))
@@ -31,8 +32,8 @@ def cifar_stimuli(shared_data: Path, folder: Path, count: int, start: int = 0) -
 
 
 @pytest.fixture
-def few(shared_data: Path, tmp_path: Path) -> StimulusSet:
-    return cifar_stimuli(shared_data, tmp_path, 3)
+def few(data_source: DataSource, tmp_path: Path) -> StimulusSet:
+    return cifar_stimuli(data_source, tmp_path, 3)
 
 
 def test_it_recording_uses_the_mapped_time_steps(few: StimulusSet) -> None:
@@ -53,10 +54,10 @@ def test_it_recording_uses_the_mapped_time_steps(few: StimulusSet) -> None:
 
 
 def test_probabilities_task_fits_a_readout_and_orders_choices_by_first_appearance(
-    shared_data: Path, tmp_path: Path
+    data_source: DataSource, tmp_path: Path
 ) -> None:
-    fitting = cifar_stimuli(shared_data, tmp_path, 200)  # C = 1e-3 needs some data
-    test = cifar_stimuli(shared_data, tmp_path, 100, start=200)
+    fitting = cifar_stimuli(data_source, tmp_path, 200)  # C = 1e-3 needs some data
+    test = cifar_stimuli(data_source, tmp_path, 100, start=200)
     model = load_brain_model("resnet20_cifar10")
     model.start_task("probabilities", fitting)
     probabilities = model.look_at(test)
@@ -69,8 +70,8 @@ def test_probabilities_task_fits_a_readout_and_orders_choices_by_first_appearanc
     assert (predicted == test.metadata["image_label"].to_numpy()).mean() > 0.5
 
 
-def test_label_task_uses_the_models_own_head(shared_data: Path, tmp_path: Path) -> None:
-    test = cifar_stimuli(shared_data, tmp_path, 60)
+def test_label_task_uses_the_models_own_head(data_source: DataSource, tmp_path: Path) -> None:
+    test = cifar_stimuli(data_source, tmp_path, 60)
     model = load_brain_model("resnet20_cifar10")
     model.start_task("label", CIFAR_CLASSES)
     labels = model.look_at(test)
@@ -79,15 +80,15 @@ def test_label_task_uses_the_models_own_head(shared_data: Path, tmp_path: Path) 
 
 
 def test_pca_is_fitted_on_designated_images_and_renames_the_model(
-    shared_data: Path, tmp_path: Path
+    data_source: DataSource, tmp_path: Path
 ) -> None:
-    fit = cifar_stimuli(shared_data, tmp_path, 6, start=100)
+    fit = cifar_stimuli(data_source, tmp_path, 6, start=100)
     model = load_brain_model(
         "resnet20_cifar10", region_layers={"IT": "layer3"}, pca=4, pca_stimuli=fit
     )
     assert model.identifier == "resnet20_cifar10-pca_4"
     model.start_recording("IT", [(70, 170)])
-    recording = model.look_at(cifar_stimuli(shared_data, tmp_path, 3))
+    recording = model.look_at(cifar_stimuli(data_source, tmp_path, 3))
     assert recording.shape == (3, 4, 1)
 
 
@@ -110,9 +111,9 @@ def test_recording_a_region_without_a_layer_is_refused() -> None:
     assert model.visual_degrees() == 8.0
 
 
-def test_layer_selection_helpers_share_one_model(shared_data: Path, tmp_path: Path) -> None:
-    fit = cifar_stimuli(shared_data, tmp_path, 5, start=50)
-    test = cifar_stimuli(shared_data, tmp_path, 3)
+def test_layer_selection_helpers_share_one_model(data_source: DataSource, tmp_path: Path) -> None:
+    fit = cifar_stimuli(data_source, tmp_path, 5, start=50)
+    test = cifar_stimuli(data_source, tmp_path, 3)
     model = load_brain_model("resnet20_cifar10")
     pca = fit_layer_pca(model, fit, ["layer2", "avgpool"], pca=4)
     features = extract_activations(model, test, ["layer2", "avgpool"], pca=pca)

@@ -20,16 +20,17 @@ from scoring.published.statistics import (
     imagenet_correlation,
     paper_composite,
 )
+from tests.data import DataSource
 
 
 @pytest.fixture(scope="module")
-def paper_csv(shared_data: Path) -> Path:
-    return shared_data / "dicarlolab-neurips2019" / "data.csv"
+def paper_csv(data_source: DataSource) -> Path:
+    return data_source("dicarlolab-neurips2019") / "data.csv"
 
 
 @pytest.fixture(scope="module")
-def fixtures_dir(shared_data: Path) -> Path:
-    return shared_data / "brainscore-web-leaderboard"
+def fixtures_dir(data_source: DataSource) -> Path:
+    return data_source("brainscore-web-leaderboard")
 
 
 @pytest.fixture(scope="module")

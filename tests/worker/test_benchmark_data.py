@@ -23,12 +23,12 @@ def settings_for(tmp_path: Path, storage_url: str = ""):
     )
 
 
-def test_with_the_local_backend_the_storage_data_folder_is_searched_after_the_repository(
+def test_with_the_local_backend_built_then_imported_data_are_searched_after_the_repository(
     tmp_path: Path,
 ) -> None:
     settings = settings_for(tmp_path)
     dirs = benchmark_data_dirs(settings, storage_from_settings(settings), "MajajHong2015.IT-pls")
-    assert dirs == (REPO_DATA_DIR, settings.storage_dir / "data")
+    assert dirs == (REPO_DATA_DIR, settings.var_dir / "data", settings.storage_dir / "data")
 
 
 def test_from_an_object_store_only_the_files_of_the_benchmark_and_its_selection_are_fetched(
@@ -38,8 +38,8 @@ def test_from_an_object_store_only_the_files_of_the_benchmark_and_its_selection_
     storage = storage_from_settings(settings)
     for name in PRIVATE + PUBLIC + UNRELATED:
         storage.write(f"data/{name}", [name.encode()])
-    repository, cached = benchmark_data_dirs(settings, storage, "MajajHong2015.IT-pls")
-    assert repository == REPO_DATA_DIR
+    repository, built, cached = benchmark_data_dirs(settings, storage, "MajajHong2015.IT-pls")
+    assert (repository, built) == (REPO_DATA_DIR, settings.data_dir)
     assert cached == settings.scratch_dir / "objects" / "data"
     copies = [path.name for path in cached.iterdir() if not path.name.startswith(".")]
     assert sorted(copies) == sorted(PRIVATE + PUBLIC)

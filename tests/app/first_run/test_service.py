@@ -10,6 +10,7 @@ from app.core.config import Settings
 from app.core.models import Job
 from app.first_run.service import kick_off, kick_off_on_fresh_install
 from app.reference_models.service import seed_reference_models
+from tests.data import DataSource
 
 
 @pytest.fixture
@@ -26,10 +27,10 @@ def test_switched_off_does_nothing(session: Session, service_settings: Settings)
 
 
 def test_kick_off_happens_once(
-    session: Session, service_settings: Settings, shared_data: Path
+    session: Session, service_settings: Settings, data_source: DataSource
 ) -> None:
     settings = service_settings.model_copy(
-        update={"first_run": True, "training_data_dir": shared_data / "cifar10"}
+        update={"first_run": True, "training_data_dir": data_source("cifar10")}
     )
     plan = kick_off(session, settings)
     assert plan is not None
@@ -52,10 +53,10 @@ def test_missing_training_data_is_reported(session: Session, service_settings: S
 
 
 def test_an_installation_in_use_gets_no_first_run(
-    session: Session, service_settings: Settings, shared_data: Path
+    session: Session, service_settings: Settings, data_source: DataSource
 ) -> None:
     settings = service_settings.model_copy(
-        update={"first_run": True, "training_data_dir": shared_data / "cifar10"}
+        update={"first_run": True, "training_data_dir": data_source("cifar10")}
     )
     kick_off(session, settings)
     assert kick_off_on_fresh_install(session, settings) is None

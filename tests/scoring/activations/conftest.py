@@ -10,13 +10,14 @@ import pandas as pd
 import pytest
 
 from scoring.data.stimuli import StimulusSet
+from tests.data import DataSource
 
 
-def cifar_stimuli(shared_data: Path, folder: Path, count: int, start: int = 0) -> StimulusSet:
-    rows = list(csv.DictReader((shared_data / "cifar10" / "test_order.csv").open()))
+def cifar_stimuli(data_source: DataSource, folder: Path, count: int, start: int = 0) -> StimulusSet:
+    rows = list(csv.DictReader((data_source("cifar10") / "test_order.csv").open()))
     rows = rows[start : start + count]
     paths = {}
-    with zipfile.ZipFile(shared_data / "cifar10" / "cifar10_test_jpeg.zip") as archive:
+    with zipfile.ZipFile(data_source("cifar10") / "cifar10_test_jpeg.zip") as archive:
         for row in rows:
             path = folder / f"cifar{row['test_index']}.jpg"
             path.write_bytes(archive.read(row["filename"]))
@@ -32,5 +33,5 @@ def cifar_stimuli(shared_data: Path, folder: Path, count: int, start: int = 0) -
 
 
 @pytest.fixture
-def stimuli(shared_data: Path, tmp_path: Path) -> StimulusSet:
-    return cifar_stimuli(shared_data, tmp_path, 5)
+def stimuli(data_source: DataSource, tmp_path: Path) -> StimulusSet:
+    return cifar_stimuli(data_source, tmp_path, 5)

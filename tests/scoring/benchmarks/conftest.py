@@ -15,6 +15,7 @@ from PIL import Image
 from scoring.data.brainio import write_assembly, write_stimulus_set
 from scoring.data.stimuli import StimulusSet
 from scoring.offline_data import CIFAR10_CLASSES
+from tests.data import DataSource
 
 HVM_IMAGES_PER_OBJECT = 10
 
@@ -113,10 +114,10 @@ def write_images() -> object:
 
 
 @pytest.fixture(scope="session")
-def hvm_like_metadata(shared_data: Path) -> pd.DataFrame:
+def hvm_like_metadata(data_source: DataSource) -> pd.DataFrame:
     """Real HvM variation-6 metadata, the first few images of each of the 64 objects."""
     hvm = pd.read_csv(
-        shared_data / "brainscore-vision-stimulus-metadata" / "hvm_5760_image_metadata.csv"
+        data_source("brainscore-vision-stimulus-metadata") / "hvm_5760_image_metadata.csv"
     )
     v6 = hvm[hvm["var"] == "V6"].groupby("obj").head(HVM_IMAGES_PER_OBJECT)
     return pd.DataFrame(

@@ -10,6 +10,7 @@ import pytest
 
 from scoring.benchmarks import NotApplicable, load_benchmark
 from scoring.data.brainio import read_stimulus_csv
+from tests.data import DataSource
 
 DATA = Path(__file__).resolve().parents[3] / "data"
 N_PER_CLASS = 30
@@ -21,8 +22,8 @@ def test_rows() -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def human_frequencies(test_rows: pd.DataFrame, shared_data: Path) -> dict[str, np.ndarray]:
-    probs = np.load(shared_data / "cifar10h" / "cifar10h-probs.npy")
+def human_frequencies(test_rows: pd.DataFrame, data_source: DataSource) -> dict[str, np.ndarray]:
+    probs = np.load(data_source("cifar10h") / "cifar10h-probs.npy")
     return dict(zip(test_rows["stimulus_id"], probs, strict=True))
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from scoring.data.brainio import load_assembly, read_stimulus_csv
+from tests.data import DataSource
 
 DATA = Path(__file__).resolve().parents[3] / "data"
 
@@ -20,28 +21,32 @@ def test_csv() -> pd.DataFrame:
 
 
 def test_test_set_is_in_original_order_with_labels(
-    test_csv: pd.DataFrame, shared_data: Path
+    test_csv: pd.DataFrame, data_source: DataSource
 ) -> None:
-    labels = np.load(shared_data / "cifar10" / "test_labels.npy")
+    labels = np.load(data_source("cifar10") / "test_labels.npy")
     assert list(test_csv["test_index"]) == list(range(10_000))
     assert np.array_equal(test_csv["label"].to_numpy(), labels)
     assert test_csv["image_label"].iloc[0] == "cat"
 
 
-def test_images_are_the_shared_jpegs_unchanged(test_csv: pd.DataFrame, shared_data: Path) -> None:
-    order = pd.read_csv(shared_data / "cifar10" / "test_order.csv")
+def test_images_are_the_shared_jpegs_unchanged(
+    test_csv: pd.DataFrame, data_source: DataSource
+) -> None:
+    order = pd.read_csv(data_source("cifar10") / "test_order.csv")
     shipped = zipfile.ZipFile(DATA / "cifar10" / "stimulus_cifar10-test.zip")
-    source = zipfile.ZipFile(shared_data / "cifar10" / "cifar10_test_jpeg.zip")
+    source = zipfile.ZipFile(data_source("cifar10") / "cifar10_test_jpeg.zip")
     for index in (0, 2405, 9999):
         ours = shipped.read(test_csv["filename"].iloc[index])
         assert ours == source.read(order["filename"].iloc[index])
 
 
-def test_cifar10h_counts_align_by_stimulus_id(test_csv: pd.DataFrame, shared_data: Path) -> None:
+def test_cifar10h_counts_align_by_stimulus_id(
+    test_csv: pd.DataFrame, data_source: DataSource
+) -> None:
     counts = load_assembly(DATA / "cifar10h" / "assy_cifar10h-counts.nc")
     assert counts.dims == ("presentation", "choice")
     assert list(counts["stimulus_id"].values) == list(test_csv["stimulus_id"])
-    raw = np.load(shared_data / "cifar10h" / "cifar10h-counts.npy")
+    raw = np.load(data_source("cifar10h") / "cifar10h-counts.npy")
     assert np.array_equal(counts.values, raw)
     plurality = counts.values.argmax(axis=1) == test_csv["label"].to_numpy()
     assert plurality.mean() == pytest.approx(0.9921)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from scoring.benchmarks.presets import PRESETS, TREE_CONFIG, benchmark_tree, get_preset
 from scoring.benchmarks.tree import aggregate, check_no_synthetic, tree_from_mapping
 from scoring.published import load_leaderboard_fixtures, paper_records
+from tests.data import DataSource
 
 
 @dataclass(frozen=True)
@@ -18,8 +18,8 @@ class Value:
     ceiled: float | None
 
 
-def test_paper_preset_reproduces_the_paper_composite_for_cornet_s(shared_data: Path) -> None:
-    results = paper_records(shared_data / "dicarlolab-neurips2019" / "data.csv")
+def test_paper_preset_reproduces_the_paper_composite_for_cornet_s(data_source: DataSource) -> None:
+    results = paper_records(data_source("dicarlolab-neurips2019") / "data.csv")
     scores = {s.benchmark: s for s in results.scores if s.model == "CORnet-S"}
     values = aggregate(benchmark_tree(), scores, get_preset("paper-2019"))
     assert values["brain_score_2019"].value == pytest.approx(0.4705, abs=1e-4)
@@ -43,8 +43,10 @@ def test_paper_preset_counts_ost_as_zero_only_for_static_models() -> None:
     assert recurrent["brain_score_2019"].missing == ("Kar2019-ost",)
 
 
-def test_leaderboard_preset_averages_ceiled_values_and_reports_missing(shared_data: Path) -> None:
-    results = load_leaderboard_fixtures(shared_data / "brainscore-web-leaderboard")
+def test_leaderboard_preset_averages_ceiled_values_and_reports_missing(
+    data_source: DataSource,
+) -> None:
+    results = load_leaderboard_fixtures(data_source("brainscore-web-leaderboard"))
     scores = {s.benchmark: s for s in results.scores if s.model == "CORnet-S"}
     values = aggregate(benchmark_tree(), scores, get_preset("leaderboard"))
     it = values["IT"]

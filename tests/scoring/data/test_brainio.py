@@ -18,6 +18,7 @@ from scoring.data.brainio import (
     write_stimulus_set,
 )
 from scoring.data.stimuli import StimulusSet
+from tests.data import DataSource
 
 
 def _images(tmp_path: Path, count: int) -> dict[str, Path]:
@@ -134,8 +135,8 @@ def test_multiindex_assembly_is_written_plain(tmp_path: Path) -> None:
     assert "presentation" not in loaded.indexes
 
 
-def test_released_probability_file_loads(shared_data: Path) -> None:
-    folder = shared_data / "brainscore-vision-stimulus-metadata"
+def test_released_probability_file_loads(data_source: DataSource) -> None:
+    folder = data_source("brainscore-vision-stimulus-metadata")
     probabilities = load_assembly(folder / "objectome240_alexnet-probabilities.nc")
     assert probabilities.dims == ("presentation", "choice")
     assert probabilities.shape == (240, 24)

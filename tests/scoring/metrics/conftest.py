@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import h5py
 import numpy as np
 import pytest
 import xarray as xr
+
+from tests.data import DataSource
 
 
 def trials_assembly(rates: np.ndarray, objects: np.ndarray | None = None) -> xr.DataArray:
@@ -29,9 +29,9 @@ def trials_assembly(rates: np.ndarray, objects: np.ndarray | None = None) -> xr.
 
 
 @pytest.fixture(scope="session")
-def it_site(shared_data: Path) -> xr.DataArray:
+def it_site(data_source: DataSource) -> xr.DataArray:
     """The real macaque IT site: 640 images × 63 repetitions, one neuroid."""
-    path = shared_data / "kohitij-kar-prediction_demo" / "sample_neuron.h5"
+    path = data_source("kohitij-kar-prediction_demo") / "sample_neuron.h5"
     with h5py.File(path, "r") as handle:
         rates = handle["rates"][:]
     return trials_assembly(rates[:, :, None])

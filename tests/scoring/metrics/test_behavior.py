@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 import xarray as xr
@@ -19,15 +17,16 @@ from scoring.metrics.behavior import (
     two_way_rates_from_trials,
     vote_halves,
 )
+from tests.data import DataSource
 
 MODELS = ("alexnet", "resnet18", "resnet34")
 
 
 @pytest.fixture(scope="module")
-def cifar10h(shared_data: Path) -> tuple[np.ndarray, np.ndarray]:
+def cifar10h(data_source: DataSource) -> tuple[np.ndarray, np.ndarray]:
     """Real CIFAR-10H vote counts and the true labels of the first 2,000 test images."""
-    counts = np.load(shared_data / "cifar10h" / "cifar10h-counts.npy")[:2000]
-    labels = np.load(shared_data / "cifar10" / "test_labels.npy")[:2000]
+    counts = np.load(data_source("cifar10h") / "cifar10h-counts.npy")[:2000]
+    labels = np.load(data_source("cifar10") / "test_labels.npy")[:2000]
     return counts, labels.astype(int)
 
 
@@ -147,8 +146,8 @@ def test_objectome_i2n_prefers_the_generating_model() -> None:
     assert len(score.details["raw"]) == 2
 
 
-def test_released_probabilities_give_a_well_formed_i2n_matrix(shared_data: Path) -> None:
-    folder = shared_data / "brainscore-vision-stimulus-metadata"
+def test_released_probabilities_give_a_well_formed_i2n_matrix(data_source: DataSource) -> None:
+    folder = data_source("brainscore-vision-stimulus-metadata")
     matrices = [
         load_assembly(folder / f"objectome240_{name}-probabilities.nc").values for name in MODELS
     ]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +14,7 @@ from PIL import Image
 
 from scoring.models import create_model, model_info, parameter_count
 from scoring.models.weights import read_state_dict
+from tests.data import DataSource
 
 TORCHVISION_PARAMETER_COUNTS = {
     "alexnet": 61_100_840,
@@ -48,15 +48,15 @@ def test_torchvision_style_key_names() -> None:
     [("resnet20_cifar10", "resnet20-12fca82f.th"), ("resnet56_cifar10", "resnet56-4bfd9763.th")],
 )
 def test_cifar_resnet_keys_match_akamaster_checkpoint(
-    shared_data: Path, arch: str, filename: str
+    data_source: DataSource, arch: str, filename: str
 ) -> None:
-    original = read_state_dict(shared_data / "akamaster-resnet-cifar10-weights" / filename)
+    original = read_state_dict(data_source("akamaster-resnet-cifar10-weights") / filename)
     ours = {k for k in create_model(arch).state_dict() if not k.endswith("num_batches_tracked")}
     assert set(original) == ours
 
 
-def _cifar_test_images(shared_data: Path, count: int) -> tuple[torch.Tensor, np.ndarray]:
-    folder = shared_data / "cifar10"
+def _cifar_test_images(data_source: DataSource, count: int) -> tuple[torch.Tensor, np.ndarray]:
+    folder = data_source("cifar10")
     rows = list(csv.DictReader((folder / "test_order.csv").open()))[:count]
     info = model_info("resnet20_cifar10")
     mean, std = np.array(info.mean), np.array(info.std)
@@ -70,8 +70,8 @@ def _cifar_test_images(shared_data: Path, count: int) -> tuple[torch.Tensor, np.
     return torch.from_numpy(batch.transpose(0, 3, 1, 2)).float(), labels
 
 
-def test_shipped_resnet20_classifies_real_cifar10_jpegs(shared_data: Path) -> None:
-    images, labels = _cifar_test_images(shared_data, 400)
+def test_shipped_resnet20_classifies_real_cifar10_jpegs(data_source: DataSource) -> None:
+    images, labels = _cifar_test_images(data_source, 400)
     model = create_model("resnet20_cifar10", pretrained=True).eval()
     with torch.no_grad():
         accuracy = float((model(images).argmax(1).numpy() == labels).mean())

@@ -9,6 +9,7 @@ import pytest
 from torch import nn
 
 from scoring.training.cifar10 import extract_imagefolder
+from tests.data import DataSource
 
 TINY_NET_SOURCE = """
 def tiny_net():
@@ -42,7 +43,7 @@ def tiny_net() -> Callable[[], nn.Module]:
 
 
 @pytest.fixture(scope="session")
-def cifar_subset(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def cifar_subset(data_source: DataSource, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """30 train images per class (300) and 10 test images per class (100), real CIFAR-10 JPEGs."""
     out = tmp_path_factory.mktemp("cifar") / "subset"
-    return extract_imagefolder(shared_data / "cifar10", out, train_per_class=30, val_per_class=10)
+    return extract_imagefolder(data_source("cifar10"), out, train_per_class=30, val_per_class=10)

@@ -12,10 +12,11 @@ from scoring.training.cifar10 import (
 )
 from scoring.training.datasets import ImageFolder
 from scoring.training.transforms import to_tensor
+from tests.data import DataSource
 
 
-def test_stratified_members_draws_the_same_count_per_class(shared_data: Path):
-    zip_path = shared_data / "cifar10" / "cifar10_test_jpeg.zip"
+def test_stratified_members_draws_the_same_count_per_class(data_source: DataSource):
+    zip_path = data_source("cifar10") / "cifar10_test_jpeg.zip"
     members = stratified_members(zip_path, "test", per_class=7, seed=3)
     per_class = Counter(PurePosixPath(name).parts[1] for name in members)
     assert per_class == dict.fromkeys(CLASSES, 7)
@@ -23,8 +24,8 @@ def test_stratified_members_draws_the_same_count_per_class(shared_data: Path):
     assert members != stratified_members(zip_path, "test", per_class=7, seed=4)
 
 
-def test_zip_dataset_reads_32px_images_with_labels(shared_data: Path):
-    zip_path = shared_data / "cifar10" / "cifar10_train_jpeg.zip"
+def test_zip_dataset_reads_32px_images_with_labels(data_source: DataSource):
+    zip_path = data_source("cifar10") / "cifar10_train_jpeg.zip"
     members = stratified_members(zip_path, "train", per_class=1)
     dataset = CifarZipDataset(zip_path, members, to_tensor)
     images_and_labels = [dataset[index] for index in range(len(dataset))]
@@ -42,15 +43,15 @@ def test_cifar_subset_is_an_image_folder_with_train_and_val(cifar_subset: Path):
 
 
 def test_extract_reuses_a_matching_folder_and_redraws_a_different_one(
-    shared_data: Path, tmp_path: Path
+    data_source: DataSource, tmp_path: Path
 ):
     out = tmp_path / "data"
-    extract_imagefolder(shared_data / "cifar10", out, train_per_class=2)
+    extract_imagefolder(data_source("cifar10"), out, train_per_class=2)
     marker = out / "train" / "keep-me"
     marker.write_text("")
-    extract_imagefolder(shared_data / "cifar10", out, train_per_class=2)
+    extract_imagefolder(data_source("cifar10"), out, train_per_class=2)
     assert marker.exists()
-    extract_imagefolder(shared_data / "cifar10", out, train_per_class=3)
+    extract_imagefolder(data_source("cifar10"), out, train_per_class=3)
     assert not marker.exists()
     assert len(ImageFolder(out / "train", to_tensor)) == 30
     assert not (out / "val").exists()

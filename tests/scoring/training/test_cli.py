@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 
 from scoring.training import cli
 from scoring.training.progress import TrainingProgress, TrainingResult
+from tests.data import DataSource
 
 
 def _fake_result(out_dir: Path) -> TrainingResult:
@@ -28,7 +29,7 @@ def _fake_result(out_dir: Path) -> TrainingResult:
 
 
 def test_train_command_passes_options_and_extracts_the_cifar_zips(
-    shared_data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    data_source: DataSource, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ):
     calls: list[tuple[tuple[object, ...], dict[str, object]]] = []
 
@@ -49,7 +50,7 @@ def test_train_command_passes_options_and_extracts_the_cifar_zips(
             "train",
             "cornet_z",
             "--data",
-            str(shared_data / "cifar10"),
+            str(data_source("cifar10")),
             "--profile",
             "cpu-quick",
             "--nproc",

@@ -15,6 +15,7 @@ from app.runs import repository, service
 from app.storage.local import LocalStorage
 from scoring.training.checkpoints import list_checkpoints
 from tests.app.services import WorkerProcess, wait_for
+from tests.data import DataSource
 from worker.config import make_celery
 
 MODEL = "train-cornet_z"
@@ -40,12 +41,12 @@ def finished(factory: sessionmaker[Session], job_id: int) -> Job | None:
 def test_killed_training_resumes_from_its_checkpoint_and_is_scored(
     service_settings: Settings,
     session_factory: sessionmaker[Session],
-    shared_data: Path,
+    data_source: DataSource,
     tmp_path: Path,
 ) -> None:
     checkpoints = service_settings.storage_dir / "training" / MODEL / "output" / "checkpoints"
     first = WorkerProcess(service_settings, tmp_path / "first.log", name="first")
-    job_id = start_training(service_settings, session_factory, shared_data / "cifar10")
+    job_id = start_training(service_settings, session_factory, data_source("cifar10"))
     try:
         wait_for(lambda: list_checkpoints(checkpoints), 240, "the first checkpoint")
     finally:

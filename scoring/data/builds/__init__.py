@@ -1,0 +1,1 @@
+"""Every data build; importing this package registers them (one module per build)."""
