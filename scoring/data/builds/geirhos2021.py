@@ -61,7 +61,8 @@ def _category(stem: str) -> str:
 def stimulus_set(folder: Path, experiment: str) -> StimulusSet:
     """One row per image: its shape class (folder), and on cue-conflict its texture class."""
     root = folder / "images" / experiment
-    files = sorted(path for path in root.glob("*/*") if path.is_file())
+    # hidden files are the data step's checksum stamps, not images
+    files = sorted(p for p in root.glob("*/*") if p.is_file() and not p.name.startswith("."))
     rows = []
     for path in files:
         shape_part, _, texture_part = path.stem.partition("-")
