@@ -136,8 +136,8 @@ def leave_one_image_out_predictivity(
     A held-out prediction is taken relative to its training mean: the training mean of the
     other 24 images is anti-correlated with the held-out response by construction (it is
     (sum − y_i)/(n − 1)), which biases leave-one-out correlations negative for weak features
-    (towards −1 as the fit shrinks). The deviation from it depends on the training images and the held-out
-    features only, so features unrelated to the responses score ≈ 0.
+    (towards −1 as the fit shrinks). The deviation from it depends on the training images and
+    the held-out features only, so features unrelated to the responses score ≈ 0.
     """
     source, target = _aligned(source, target)
     x = row_space_coordinates(as_matrix(source))
