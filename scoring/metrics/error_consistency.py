@@ -15,10 +15,13 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Mapping, Sequence
+from typing import TypeAlias
 
 import numpy as np
 
 from scoring.score import Score, mean_and_sem
+
+Labels: TypeAlias = Sequence[str] | np.ndarray
 
 
 def pooled_decisions(
@@ -63,9 +66,7 @@ def human_error_consistency(subjects_correct: np.ndarray) -> Score:
     return Score(raw=center, error=error, details={"pair_kappas": kappas})
 
 
-def shape_texture_decisions(
-    decisions: Sequence[str], shapes: Sequence[str], textures: Sequence[str]
-) -> tuple[int, int]:
+def shape_texture_decisions(decisions: Labels, shapes: Labels, textures: Labels) -> tuple[int, int]:
     """How many images whose shape and texture classes differ were named by their shape, and
     how many by their texture."""
     decided = np.asarray(decisions, dtype=object)
@@ -74,7 +75,7 @@ def shape_texture_decisions(
     return int(np.sum(conflict & (decided == shape))), int(np.sum(conflict & (decided == texture)))
 
 
-def shape_bias(decisions: Sequence[str], shapes: Sequence[str], textures: Sequence[str]) -> float:
+def shape_bias(decisions: Labels, shapes: Labels, textures: Labels) -> float:
     """Shape decisions / (shape + texture decisions) over the images whose shape and texture
     classes differ; NaN when no decision names either."""
     shape_hits, texture_hits = shape_texture_decisions(decisions, shapes, textures)
