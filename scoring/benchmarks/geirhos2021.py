@@ -182,7 +182,7 @@ def compare(
         shapes, textures = _cue_conflict_classes(stimuli, humans)
         shape_hits, texture_hits = shape_texture_decisions(decisions, shapes, textures)
         model_bias = shape_bias(decisions, shapes, textures)
-        human_biases = _human_shape_biases(humans, shapes, textures)
+        human_biases = human_shape_biases(stimuli, humans)
         raw = shape_bias_similarity(model_bias, human_biases)
         # binomial standard error of the model's shape bias, which carries over to 1 − |Δ|
         decided = shape_hits + texture_hits
@@ -211,8 +211,7 @@ def human_ceiling(measure: Measure, stimuli: StimulusSet, humans: HumanTrials) -
         return Score(raw=1.0, error=0.0)
     if measure == "error-consistency":
         return human_error_consistency(humans.correct)
-    shapes, textures = _cue_conflict_classes(stimuli, humans)
-    return shape_bias_ceiling(_human_shape_biases(humans, shapes, textures))
+    return shape_bias_ceiling(human_shape_biases(stimuli, humans))
 
 
 def _cue_conflict_classes(
@@ -223,9 +222,9 @@ def _cue_conflict_classes(
     return metadata["shape"].to_numpy(dtype=object), metadata["texture"].to_numpy(dtype=object)
 
 
-def _human_shape_biases(
-    humans: HumanTrials, shapes: np.ndarray, textures: np.ndarray
-) -> np.ndarray:
+def human_shape_biases(stimuli: StimulusSet, humans: HumanTrials) -> np.ndarray:
+    """Each person's shape bias on the cue-conflict images."""
+    shapes, textures = _cue_conflict_classes(stimuli, humans)
     return np.array([shape_bias(row, shapes, textures) for row in humans.choices])
 
 
