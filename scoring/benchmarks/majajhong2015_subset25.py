@@ -10,7 +10,10 @@ resamples of the images. 5 components (fixed beforehand, not tuned on any model'
 the fit well below the 23 degrees of freedom of 24 centred images; a fixed small number never
 shrinks the predictions towards the training mean, the case where leave-one-out correlations
 turn negative by construction. RSA was the alternative; it is left to the RSA benchmarks and
-this one keeps the paper's per-site predictivity. Ceiling: split-half reliability over the 28
+this one keeps the paper's per-site predictivity. No layer selection: offline there are no
+other HvM recordings to select on, and choosing the layer on the 25 scored images would be
+circular, so a model committing no layer to the region is not applicable (as in the RSA
+benchmarks). Ceiling: split-half reliability over the 28
 repetitions (10 random halves, Spearman–Brown, median over sites), as the full benchmark;
 ceiled = raw / ceiling, so that a negative predictivity stays negative ((r/c)² would square
 it into a positive score).
@@ -22,7 +25,15 @@ from typing import Any
 
 import xarray as xr
 
-from scoring.benchmarks.base import BenchmarkInfo, DataDirs, DataFile, stimulus_files
+from scoring.benchmarks.base import (
+    BenchmarkInfo,
+    BrainModel,
+    DataDirs,
+    DataFile,
+    NotApplicable,
+    Progress,
+    stimulus_files,
+)
 from scoring.benchmarks.neural import NeuralPredictivityBenchmark
 from scoring.benchmarks.references import MAJAJ2015
 from scoring.benchmarks.registry import register_benchmark
@@ -37,6 +48,8 @@ N_COMPONENTS = 5
 
 class Subset25Predictivity(NeuralPredictivityBenchmark):
     """Leave-one-image-out PLS predictivity; the rest as the full MajajHong2015 benchmark."""
+
+    selects_layers = False
 
     def __init__(
         self,
@@ -58,6 +71,15 @@ class Subset25Predictivity(NeuralPredictivityBenchmark):
             **params,
         )
         self.n_components = n_components
+
+    def score(self, brain_model: BrainModel, progress: Progress) -> Score:
+        committed = getattr(brain_model, "region_layers", None)
+        if committed is not None and self.region not in committed:
+            raise NotApplicable(
+                f"{brain_model.identifier} commits no layer to {self.region}; "
+                f"{self.identifier} does no layer selection on the 25 images it scores"
+            )
+        return super().score(brain_model, progress)
 
     def predictivity(self, source: xr.DataArray, target: xr.DataArray) -> Score:
         return leave_one_image_out_predictivity(source, target, n_components=self.n_components)

@@ -39,6 +39,9 @@ TIME_BIN = (70, 170)
 class NeuralPredictivityBenchmark(Benchmark):
     """One region of a recording assembly with repetitions, scored by PLS predictivity."""
 
+    # False: a model committing no layer to the region is not applicable (no selection set)
+    selects_layers = True
+
     def __init__(
         self,
         info: BenchmarkInfo,

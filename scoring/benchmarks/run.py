@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scoring.benchmarks.base import Benchmark, DataDirs, DataFile, Progress
+from scoring.benchmarks.base import Benchmark, DataDirs, DataFile, NotApplicable, Progress
 from scoring.benchmarks.neural import NeuralPredictivityBenchmark
 from scoring.benchmarks.registry import benchmark_info, load_benchmark
 from scoring.score import Score
@@ -57,6 +57,11 @@ def score_model(
     region_layers = dict(model_info(model_name).region_layers)
     choice, selected_on = None, None
     if isinstance(benchmark, NeuralPredictivityBenchmark) and benchmark.region not in region_layers:
+        if not benchmark.selects_layers:
+            raise NotApplicable(
+                f"{model_name} commits no layer to {benchmark.region}, and "
+                f"{benchmark.identifier} does no layer selection on the images it scores"
+            )
         selector = _selection_benchmark(benchmark, data_dir, params)
         selected_on = selector.identifier
         choice = select_layer(model_name, benchmark.region, selector, weights, device, cache_dir)

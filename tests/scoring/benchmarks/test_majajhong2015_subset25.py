@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 import torch
 
-from scoring.benchmarks import load_benchmark
+from scoring.benchmarks import NotApplicable, load_benchmark
+from scoring.benchmarks.run import score_model
 from scoring.brain_model import load_brain_model
 from scoring.metrics.neural import average_repetitions
 from tests.data import BuiltData
@@ -61,3 +62,13 @@ def test_a_registered_model_is_scored_end_to_end(subset25: Path, region: str) ->
     assert -1 < score.raw < 1 and score.error > 0
     assert score.details["layer"] == f"{region}.output"
     assert len(score.details["neuroid_id"]) == {"V4": 128, "IT": 168}[region]
+
+
+def test_a_model_committing_no_layer_is_not_applicable_rather_than_selected_on_its_images(
+    subset25: Path,
+) -> None:
+    with pytest.raises(NotApplicable, match="commits no layer to IT"):
+        score_model("resnet20_cifar10", "MajajHong2015-subset25.IT", data_dir=subset25)
+    benchmark = load_benchmark("MajajHong2015-subset25.V4", data_dir=subset25)
+    with pytest.raises(NotApplicable, match="no layer selection"):
+        benchmark(load_brain_model("resnet20_cifar10"))
