@@ -163,37 +163,22 @@ def compare(
     measure: Measure, decisions: np.ndarray, stimuli: StimulusSet, humans: HumanTrials
 ) -> Score:
     """The model's decisions against the people's, with the human ceiling applied."""
-    truth = humans.truth
-    model_correct = decisions == truth
-    accuracy = float(model_correct.mean())
+    model_correct = decisions == humans.truth
     details: dict[str, Any] = {
         "n_images": len(decisions),
-        "model_accuracy": accuracy,
+        "model_accuracy": float(model_correct.mean()),
         "human_accuracy": float(humans.correct.mean()),
     }
-    ceiling = human_ceiling(measure, stimuli, humans)
     if measure == "accuracy":
-        raw, error = accuracy, float(model_correct.std())
+        raw, error = float(model_correct.mean()), float(model_correct.std())
     elif measure == "error-consistency":
         consistency = error_consistency(model_correct, humans.correct)
         raw, error = consistency.raw, consistency.error
         details["subject_kappas"] = consistency.details["subject_kappas"]
     else:
-        shapes, textures = _cue_conflict_classes(stimuli, humans)
-        shape_hits, texture_hits = shape_texture_decisions(decisions, shapes, textures)
-        model_bias = shape_bias(decisions, shapes, textures)
-        human_biases = human_shape_biases(stimuli, humans)
-        raw = shape_bias_similarity(model_bias, human_biases)
-        # binomial standard error of the model's shape bias, which carries over to 1 − |Δ|
-        decided = shape_hits + texture_hits
-        error = math.sqrt(model_bias * (1 - model_bias) / decided) if decided else math.nan
-        details |= {
-            "model_shape_bias": model_bias,
-            "model_shape_decisions": shape_hits,
-            "model_texture_decisions": texture_hits,
-            "human_shape_biases": human_biases,
-        }
-        details["human_shape_bias"] = float(np.mean(human_biases))
+        raw, error, bias_details = _shape_bias_comparison(decisions, stimuli, humans)
+        details |= bias_details
+    ceiling = human_ceiling(measure, stimuli, humans)
     return Score(
         raw=raw,
         error=error,
@@ -202,6 +187,27 @@ def compare(
         ceiled=raw / ceiling.raw,
         details=details,
     )
+
+
+def _shape_bias_comparison(
+    decisions: np.ndarray, stimuli: StimulusSet, humans: HumanTrials
+) -> tuple[float, float, dict[str, Any]]:
+    """1 − |model − mean human shape bias|, its error and the counts behind it."""
+    shapes, textures = _cue_conflict_classes(stimuli, humans)
+    shape_hits, texture_hits = shape_texture_decisions(decisions, shapes, textures)
+    model_bias = shape_bias(decisions, shapes, textures)
+    human_biases = human_shape_biases(stimuli, humans)
+    decided = shape_hits + texture_hits
+    # the binomial standard error of the model's shape bias carries over to 1 − |Δ|
+    error = math.sqrt(model_bias * (1 - model_bias) / decided) if decided else math.nan
+    details = {
+        "model_shape_bias": model_bias,
+        "model_shape_decisions": shape_hits,
+        "model_texture_decisions": texture_hits,
+        "human_shape_biases": human_biases,
+        "human_shape_bias": float(np.mean(human_biases)),
+    }
+    return shape_bias_similarity(model_bias, human_biases), error, details
 
 
 def human_ceiling(measure: Measure, stimuli: StimulusSet, humans: HumanTrials) -> Score:
