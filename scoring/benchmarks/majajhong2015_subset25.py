@@ -104,8 +104,11 @@ def _info(region: str) -> BenchmarkInfo:
             f"{region} layer. Each image is predicted by a PLS fit ({N_COMPONENTS} components) "
             "on the other 24; score = median over sites of Pearson r across the 25 "
             "predictions; ceiling = split-half reliability over repetitions (Spearman–Brown). "
-            "Not comparable with the full MajajHong2015 benchmark (2,560 images). Data: "
-            "brain-score/brainio_contrib test data; cite Majaj, Hong et al. 2015."
+            "Not comparable with the full MajajHong2015 benchmark (2,560 images); models "
+            "committing no layer to the region are not applicable (no layer selection on "
+            "these images). Data: "
+            "brain-score/brainio_contrib test data (no license stated; HvM metadata MIT); cite "
+            "Majaj, Hong et al. 2015."
         ),
         data_files=(ASSEMBLY, *STIMULI),
         n_stimuli=25,
