@@ -17,6 +17,7 @@ from torch import nn
 
 from scoring.activations.cache import ActivationsCache, CacheKey, stimulus_set_sha1, time_bins_key
 from scoring.activations.extractor import (
+    LOGITS,
     Extractor,
     presentation_coords,
     time_step_name,
@@ -31,6 +32,8 @@ from scoring.models.registry import ModelInfo
 from scoring.models.weights import file_sha256, load_weights, state_dict_sha256
 
 TASKS = ("passive", "label", "probabilities")
+IMAGENET = "imagenet"
+IMAGENET_CLASSES = 1000
 
 
 class BrainModel:
@@ -61,6 +64,7 @@ class BrainModel:
         self.recording: tuple[str, list[TimeBin]] | None = None
         self._readout: tuple[StandardScaler, LogisticRegression, list[str]] | None = None
         self._label_names: list[str] | None = None
+        self._own_head_probabilities = False
         self.imagenet_synsets: list[str] | None = None
 
     @property
@@ -77,9 +81,15 @@ class BrainModel:
         if task not in TASKS:
             raise ValueError(f"unknown task {task!r}; one of {TASKS}")
         self.task, self.recording = task, None
-        if task == "probabilities":
+        self._own_head_probabilities = False
+        if task == "probabilities" and fitting_stimuli == IMAGENET:
+            self._require_imagenet_head()
+            self._own_head_probabilities = True
+        elif task == "probabilities":
             if not isinstance(fitting_stimuli, StimulusSet):
-                raise TypeError("the probabilities task needs a StimulusSet with image_label")
+                raise TypeError(
+                    "the probabilities task needs 'imagenet' or a StimulusSet with image_label"
+                )
             placed = place_on_screen(
                 fitting_stimuli,
                 self.visual_degrees(),
@@ -93,9 +103,8 @@ class BrainModel:
     def _labels_for(self, fitting_stimuli: object) -> list[str]:
         """Names for the model's own head: a list of ``num_classes`` labels, or 'imagenet'
         (the synsets given as ``imagenet_synsets``, in the standard sorted order)."""
-        if fitting_stimuli == "imagenet":
-            if self.info.num_classes != 1000:
-                raise ValueError(f"{self.identifier} has a {self.info.num_classes}-way head")
+        if fitting_stimuli == IMAGENET:
+            self._require_imagenet_head()
             if self.imagenet_synsets is None:
                 raise ValueError("no ImageNet synset list: pass the 1000 synsets as labels")
             fitting_stimuli = self.imagenet_synsets
@@ -105,6 +114,10 @@ class BrainModel:
         if len(labels) != self.info.num_classes:
             raise ValueError(f"{len(labels)} labels for a {self.info.num_classes}-way head")
         return labels
+
+    def _require_imagenet_head(self) -> None:
+        if self.info.num_classes != IMAGENET_CLASSES:
+            raise ValueError(f"{self.identifier} has a {self.info.num_classes}-way head")
 
     def start_recording(self, region: str, time_bins: Sequence[TimeBin] | None = None) -> None:
         """Record ``region`` in ``time_bins`` (default: the 70-170 ms bin of MajajHong2015)."""
@@ -198,6 +211,8 @@ class BrainModel:
         return scaler, classifier, order
 
     def _probabilities(self, stimuli: StimulusSet) -> xr.DataArray:
+        if self._own_head_probabilities:
+            return self._imagenet_probabilities(stimuli)
         if self._readout is None:
             raise RuntimeError("start_task('probabilities', fitting_stimuli) first")
         scaler, classifier, order = self._readout
@@ -206,9 +221,37 @@ class BrainModel:
         coords["choice"] = ("choice", np.array(order, dtype=object))
         return xr.DataArray(probabilities, dims=("presentation", "choice"), coords=coords)
 
+    def _logits(self, stimuli: StimulusSet) -> np.ndarray:
+        """The head's outputs (its last time step for recurrent models)."""
+        arrays, _ = self.extractor.raw(stimuli, [LOGITS])
+        return np.asarray(arrays[sorted(arrays)[-1]], dtype=np.float64)
+
+    def _imagenet_probabilities(self, stimuli: StimulusSet) -> xr.DataArray:
+        """Softmax over the 1000-way head; ``choice`` = class index in the standard order.
+        Cached: several benchmarks ask for the same images (e.g. Geirhos cue-conflict)."""
+        if self.cache is None:
+            return self._compute_imagenet_probabilities(stimuli)
+        key = CacheKey(
+            model=self.identifier, weights_sha256=self.weights_sha256,
+            preprocessing=self.extractor.preprocessing.as_dict(),
+            stimulus_set=stimuli.identifier, stimulus_sha1=stimulus_set_sha1(stimuli),
+            layer=LOGITS, kind="imagenet_probabilities",
+        )  # fmt: skip
+        cached = self.cache.get_or_compute(
+            key, lambda: self._compute_imagenet_probabilities(stimuli)
+        )
+        return _restore_presentation(cached, stimuli)
+
+    def _compute_imagenet_probabilities(self, stimuli: StimulusSet) -> xr.DataArray:
+        logits = self._logits(stimuli)
+        probabilities = np.exp(logits - logits.max(axis=1, keepdims=True))
+        probabilities /= probabilities.sum(axis=1, keepdims=True)
+        coords: dict[str, object] = dict(presentation_coords(stimuli))
+        coords["choice"] = ("choice", np.arange(IMAGENET_CLASSES))
+        return xr.DataArray(probabilities, dims=("presentation", "choice"), coords=coords)
+
     def _labels(self, stimuli: StimulusSet) -> xr.DataArray:
-        arrays, _ = self.extractor.raw(stimuli, ["logits"])
-        indices = arrays[sorted(arrays)[-1]].argmax(axis=1)
+        indices = self._logits(stimuli).argmax(axis=1)
         if self._label_names is None:
             raise RuntimeError("start_task('label', labels) first")
         names = self._label_names

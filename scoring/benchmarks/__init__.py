@@ -19,10 +19,12 @@ from scoring.benchmarks.registry import (
 from scoring.benchmarks import (  # noqa: F401  isort: skip
     cifar10,
     coggan2024,
+    geirhos2021,
     imagenet,
     kar2019,
     kriegeskorte2008,
     majajhong2015,
+    majajhong2015_subset25,
     rajalingham2018,
     synthetic,
     transfer,

@@ -48,15 +48,18 @@ class NotApplicable(RuntimeError):
 
 @dataclass(frozen=True)
 class DataFile:
-    """One BrainIO file a benchmark needs: ``kind`` and ``identifier`` give its file name."""
+    """One file a benchmark needs (BrainIO, or a JSON table built beside them): ``kind`` and
+    ``identifier`` give its file name."""
 
     identifier: str
-    kind: Literal["assembly", "stimulus_csv", "stimulus_zip"]
+    kind: Literal["assembly", "stimulus_csv", "stimulus_zip", "json"]
     sha1_prefix: str | None = None
 
     @property
     def filename(self) -> str:
         stem = self.identifier.replace(".", "_")
+        if self.kind == "json":
+            return f"{stem}.json"
         if self.kind == "assembly":
             return f"assy_{stem}.nc"
         suffix = "csv" if self.kind == "stimulus_csv" else "zip"

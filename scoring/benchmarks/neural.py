@@ -39,6 +39,9 @@ TIME_BIN = (70, 170)
 class NeuralPredictivityBenchmark(Benchmark):
     """One region of a recording assembly with repetitions, scored by PLS predictivity."""
 
+    # False: a model committing no layer to the region is not applicable (no selection set)
+    selects_layers = True
+
     def __init__(
         self,
         info: BenchmarkInfo,
@@ -90,14 +93,8 @@ class NeuralPredictivityBenchmark(Benchmark):
         progress(0.1, f"{self.identifier}: recording {self.region} on {len(stimuli)} images")
         brain_model.start_recording(self.region, [TIME_BIN])
         source = brain_model.look_at(stimuli)
-        progress(0.7, f"{self.identifier}: PLS predictivity")
-        raw = neural_predictivity(
-            source,
-            average_repetitions(trials),
-            stratify_coord=self.stratify_coord,
-            n_splits=self.n_splits,
-            n_jobs=self.n_jobs,
-        )
+        progress(0.7, f"{self.identifier}: predictivity")
+        raw = self.predictivity(source, average_repetitions(trials))
         ceiled = ceil_score(raw, ceiling.raw, ceiling.error, self.convention)
         details = {**ceiled.details, **_source_details(source), "region": self.region}
         return Score(
@@ -107,6 +104,16 @@ class NeuralPredictivityBenchmark(Benchmark):
             ceiling_error=ceiled.ceiling_error,
             ceiled=ceiled.ceiled,
             details=details,
+        )
+
+    def predictivity(self, source: xr.DataArray, target: xr.DataArray) -> Score:
+        """Cross-validated PLS predictivity of the repetition-averaged ``target``."""
+        return neural_predictivity(
+            source,
+            target,
+            stratify_coord=self.stratify_coord,
+            n_splits=self.n_splits,
+            n_jobs=self.n_jobs,
         )
 
 

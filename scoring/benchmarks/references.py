@@ -93,3 +93,34 @@ DIGITS = Reference(
   howpublished={UCI Machine Learning Repository}, year={1998}, doi={10.24432/C50P49}
 }""",
 )
+
+GEIRHOS2019 = Reference(
+    "https://openreview.net/forum?id=Bygh9j09KX",
+    """@inproceedings{geirhos2019imagenettrained,
+  title={ImageNet-trained {CNN}s are biased towards texture; increasing shape bias improves
+         accuracy and robustness},
+  author={Geirhos, Robert and Rubisch, Patricia and Michaelis, Claudio and Bethge, Matthias and
+          Wichmann, Felix A. and Brendel, Wieland},
+  booktitle={International Conference on Learning Representations}, year={2019}
+}""",
+)
+
+GEIRHOS2021 = Reference(
+    "https://openreview.net/forum?id=QkljT4mrfs",
+    """@inproceedings{geirhos2021partial,
+  title={Partial success in closing the gap between human and machine vision},
+  author={Geirhos, Robert and Narayanappa, Kantharaju and Mitzkus, Benjamin and
+          Thieringer, Tizian and Bethge, Matthias and Wichmann, Felix A. and Brendel, Wieland},
+  booktitle={Advances in Neural Information Processing Systems}, volume={34}, year={2021}
+}""",
+)
+
+GEIRHOS2020 = Reference(
+    "https://proceedings.neurips.cc/paper/2020/hash/9f6992966d4c363ea0162a056cb45fe5-Abstract.html",
+    """@inproceedings{geirhos2020beyond,
+  title={Beyond accuracy: quantifying trial-by-trial behaviour of {CNN}s and humans by measuring
+         error consistency},
+  author={Geirhos, Robert and Meding, Kristof and Wichmann, Felix A.},
+  booktitle={Advances in Neural Information Processing Systems}, volume={33}, year={2020}
+}""",
+)

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from scoring.benchmarks.base import Benchmark, DataDirs, DataFile, Progress
+from scoring.benchmarks.base import Benchmark, DataDirs, DataFile, NotApplicable, Progress
 from scoring.benchmarks.neural import NeuralPredictivityBenchmark
 from scoring.benchmarks.registry import benchmark_info, load_benchmark
 from scoring.score import Score
@@ -55,9 +55,15 @@ def score_model(
     from scoring.models import model_info
 
     region_layers = dict(model_info(model_name).region_layers)
-    choice = None
+    choice, selected_on = None, None
     if isinstance(benchmark, NeuralPredictivityBenchmark) and benchmark.region not in region_layers:
+        if not benchmark.selects_layers:
+            raise NotApplicable(
+                f"{model_name} commits no layer to {benchmark.region}, and "
+                f"{benchmark.identifier} does no layer selection on the images it scores"
+            )
         selector = _selection_benchmark(benchmark, data_dir, params)
+        selected_on = selector.identifier
         choice = select_layer(model_name, benchmark.region, selector, weights, device, cache_dir)
         region_layers[benchmark.region] = choice.layer
     brain_model = load_brain_model(
@@ -68,7 +74,7 @@ def score_model(
         cache_dir=cache_dir,
     )
     score = benchmark(brain_model, progress=progress)
-    return _with_selection(score, choice, model_name)
+    return _with_selection(score, choice, model_name, selected_on)
 
 
 def scoring_data_files(benchmark_id: str) -> tuple[DataFile, ...]:
@@ -118,10 +124,17 @@ def _selection_benchmark(
     return selector
 
 
-def _with_selection(score: Score, choice: LayerChoice | None, model_name: str) -> Score:
+def _with_selection(
+    score: Score, choice: LayerChoice | None, model_name: str, selected_on: str | None
+) -> Score:
     details = {**score.details, "model": model_name}
     if choice is not None:
-        details["layer_selection"] = {"region": choice.region, "scores": dict(choice.scores)}
+        # selected_on == the benchmark itself: the layer was chosen on the scored images
+        details["layer_selection"] = {
+            "region": choice.region,
+            "scores": dict(choice.scores),
+            "selected_on": selected_on,
+        }
     return Score(
         raw=score.raw,
         error=score.error,

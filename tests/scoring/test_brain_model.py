@@ -136,3 +136,26 @@ def test_label_task_refuses_heads_it_cannot_name() -> None:
         imagenet.start_task("label", "imagenet")
     imagenet.imagenet_synsets = [f"n{i:08d}" for i in range(1000)]
     imagenet.start_task("label", "imagenet")
+
+
+def test_imagenet_probabilities_are_the_softmax_of_the_own_head_and_are_cached(
+    few: StimulusSet, tmp_path: Path
+) -> None:
+    model = load_brain_model("cornet_z", cache_dir=tmp_path / "cache")
+    model.start_task("probabilities", "imagenet")
+    probabilities = model.look_at(few)
+    assert probabilities.dims == ("presentation", "choice") and probabilities.shape == (3, 1000)
+    assert list(probabilities["choice"].values[:3]) == [0, 1, 2]
+    np.testing.assert_allclose(probabilities.sum("choice"), 1.0)
+    logits = extract_activations(model, few, ["logits"])["logits"].values
+    np.testing.assert_allclose(np.log(probabilities.values) - np.log(probabilities.values[:, :1]),
+                               logits - logits[:, :1], atol=1e-4)  # fmt: skip
+    assert len(list((tmp_path / "cache").rglob("*.nc"))) == 1
+    again = model.look_at(few.subset(few.stimulus_ids[::-1], identifier=few.identifier))
+    assert list(again["stimulus_id"].values) == few.stimulus_ids[::-1]
+
+
+def test_imagenet_probabilities_refuse_another_head() -> None:
+    cifar = load_brain_model("resnet20_cifar10")
+    with pytest.raises(ValueError, match="10-way head"):
+        cifar.start_task("probabilities", "imagenet")

@@ -32,7 +32,7 @@ def test_benchmark_metadata_is_complete(identifier: str) -> None:
     assert info.reference.startswith("https://") and info.bibtex.startswith("@")
     assert info.synthetic == identifier.startswith("Synthetic")
     for data_file in info.data_files:
-        assert data_file.filename.endswith((".nc", ".csv", ".zip"))
+        assert data_file.filename.endswith((".nc", ".csv", ".zip", ".json"))
 
 
 @pytest.mark.parametrize("identifier", list_benchmarks())

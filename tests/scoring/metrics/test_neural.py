@@ -9,11 +9,14 @@ from scoring.metrics.neural import (
     average_repetitions,
     ceil_score,
     internal_consistency_ceiling,
+    leave_one_image_out_predictivity,
     neural_predictivity,
     pearson_columns,
+    row_space_coordinates,
     spearman_brown,
     split_half_consistency,
 )
+from scoring.metrics.pls import fit_pls
 from scoring.score import Score
 
 
@@ -110,3 +113,38 @@ def test_ceiling_conventions_give_the_papers_ratios() -> None:
     assert a.error == b.error == c.error == 0.02
     with pytest.raises(ValueError):
         ceil_score(raw, 0.8, None, "d")  # type: ignore[arg-type]
+
+
+def _images_assembly(values: np.ndarray, prefix: str = "unit") -> xr.DataArray:
+    return xr.DataArray(
+        values,
+        dims=("presentation", "neuroid"),
+        coords={
+            "stimulus_id": ("presentation", [f"img{i:02d}" for i in range(len(values))]),
+            "neuroid_id": ("neuroid", [f"{prefix}{k}" for k in range(values.shape[1])]),
+        },
+    )
+
+
+def test_row_space_coordinates_give_the_same_pls_predictions() -> None:
+    rng = np.random.default_rng(0)
+    features, responses = rng.standard_normal((25, 3000)), rng.standard_normal((25, 7))
+    reduced = row_space_coordinates(features)
+    assert reduced.shape == (25, 25)
+    full = fit_pls(features[:24], responses[:24], 5).predict(features[24:])
+    small = fit_pls(reduced[:24], responses[:24], 5).predict(reduced[24:])
+    np.testing.assert_allclose(small, full, rtol=1e-3, atol=1e-4)
+
+
+def test_leave_one_image_out_finds_a_linear_code_and_gives_noise_about_zero() -> None:
+    rng = np.random.default_rng(1)
+    latent = rng.standard_normal((25, 4))
+    responses = _images_assembly(latent @ rng.standard_normal((4, 60)), "site")
+    code = _images_assembly(latent @ rng.standard_normal((4, 500)))
+    found = leave_one_image_out_predictivity(code, responses, n_bootstrap=50)
+    assert found.raw > 0.95 and found.details["n_images"] == 25
+    noise = _images_assembly(rng.standard_normal((25, 500)))
+    # the plain held-out predictions (training mean included) give −0.13 on these features
+    unrelated = leave_one_image_out_predictivity(noise, responses, n_bootstrap=50)
+    assert abs(unrelated.raw) < 0.2
+    assert 0 < unrelated.error < 0.3
