@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.core.config import get_settings
+from foundation.config import get_settings
 from scoring.benchmarks import load_benchmark
 from scoring.benchmarks.geirhos2021 import (
     EXPERIMENTS,
