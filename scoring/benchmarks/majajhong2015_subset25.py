@@ -92,7 +92,7 @@ def _info(region: str) -> BenchmarkInfo:
         parent=region,
         metric=(
             f"leave-one-image-out PLS-{N_COMPONENTS} predictivity "
-            "(median Pearson r over sites across the 25 held-out predictions)"
+            "(median over sites of Pearson r on the 25 held-out images)"
         ),
         ceiling_convention="r/c",
         reference=MAJAJ2015.url,
