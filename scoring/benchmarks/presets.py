@@ -46,6 +46,7 @@ PRESETS: dict[str, Preset] = {
         description="Brain-Score website: ceiled scores averaged up the average_vision tree",
         value="ceiled",
         roots=("average_vision", "engineering_vision", "offline_vision", "offline_engineering"),
+        not_applicable_for_static=frozenset({"Kar2019-ost"}),
     ),
     # A fresh installation has no primate data: this view ranks what it can score out of the
     # box (CIFAR-10H human consistency first), without mixing it into the primate composites.
