@@ -40,6 +40,12 @@ def all_scores(session: Session) -> Sequence[ScoreRow]:
     ).all()
 
 
+def installed_benchmarks(session: Session) -> Sequence[str]:
+    return session.scalars(
+        sa.select(Benchmark.identifier).where(Benchmark.data_installed.is_(True))
+    ).all()
+
+
 def visible_model_ids(session: Session, viewer: Viewer) -> Sequence[int]:
     """Read on every request, so visibility is never served from a cache."""
     return session.scalars(

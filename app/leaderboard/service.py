@@ -4,10 +4,15 @@ One query loads every score; the tree is aggregated in memory by ``scoring.bench
 and the result cached per (preset, excluded benchmarks) until the scores version changes.
 Visibility, source and metadata filters, ranking, sorting and paging run per request on the
 cached values, so a private model is only ever seen by its owner and admins.
+
+One row per model per view: a view without a source shows its preset's default sources (the
+paper's table under paper-2019, the 2019 website under leaderboard, plus the models computed
+here); a model another source also lists is marked with those rows' names (``same_model``).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -20,7 +25,7 @@ from app.catalog.visibility import Viewer
 from app.core.models import ScoreStatus, Source
 from app.leaderboard import repository
 from app.leaderboard.entries import ModelEntry, model_entry
-from scoring.benchmarks.presets import DEFAULT_PRESET, PRESETS, benchmark_tree, get_preset
+from scoring.benchmarks.presets import PRESETS, benchmark_tree, computable_default, get_preset
 from scoring.benchmarks.tree import BenchmarkTree, NodeValue, Preset, aggregate
 
 SortOrder = Literal["asc", "desc"]
@@ -59,9 +64,10 @@ class Column:
 
 @dataclass(frozen=True)
 class LeaderboardQuery:
-    """Everything that selects a view of the board (all of it lives in the page's URL)."""
+    """Everything that selects a view of the board (all of it lives in the page's URL). An
+    empty ``preset`` is the installation's default; empty ``sources`` the preset's."""
 
-    preset: str = DEFAULT_PRESET
+    preset: str = ""
     sources: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     text: str = ""
@@ -84,6 +90,8 @@ class LeaderboardRow:
     aggregate: NodeValue
     values: Mapping[str, NodeValue]
     cells: Mapping[str, Cell]
+    same_model: tuple[str, ...] = ()
+    """Rows of other sources that list the same network (by normalized name)."""
 
 
 @dataclass
@@ -126,6 +134,7 @@ def leaderboard(session: Session, viewer: Viewer, query: LeaderboardQuery) -> Le
     Cached per scores version, query and the exact set of model ids the viewer may see (read
     fresh on every request), so two viewers share a board only if they see the same models.
     """
+    query = replace(query, preset=query.preset or default_preset(session))
     preset = _preset(query.preset)
     exclude = tuple(sorted(set(query.exclude)))
     _check_known(exclude, columns(benchmark_tree(), preset))
@@ -150,6 +159,8 @@ def _build(
     tree = benchmark_tree()
     models = [snapshot.entries[i] for i in visible if i in snapshot.entries]
     values = _values(snapshot, preset, tree, query.exclude, models)
+    sources = query.sources or preset.default_sources
+    twins = _same_models(models)
     rows = [
         LeaderboardRow(
             None,
@@ -157,9 +168,10 @@ def _build(
             values[model.id][preset.headline],
             values[model.id],
             snapshot.cells.get(model.id, {}),
+            tuple(twin.name for twin in twins[_identity(model)] if twin.origin != model.origin),
         )
         for model in models
-        if _source_matches(model, query.sources)
+        if _source_matches(model, sources)
     ]
     ranked = _ranked(rows)
     shown = _sorted([row for row in ranked if _matches(row.model, query)], query, preset, tree)
@@ -173,6 +185,28 @@ def _build(
         families=sorted({m.family for m in models if m.family}),
         origins=sorted({m.origin for m in models}),
     )
+
+
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+
+
+def _identity(model: ModelEntry) -> str:
+    """``CORnet-S`` (paper), ``CORnet-S`` (website) and ``cornet_s`` name the same network."""
+    return _NOT_ALPHANUMERIC.sub("", model.display_name.lower())
+
+
+def _same_models(models: list[ModelEntry]) -> dict[str, list[ModelEntry]]:
+    found: dict[str, list[ModelEntry]] = {}
+    for model in models:
+        found.setdefault(_identity(model), []).append(model)
+    return found
+
+
+def default_preset(session: Session) -> str:
+    """The preset the board opens on: the first of the preference list this installation can
+    compute (``scoring.benchmarks.presets.DEFAULT_PRESET_PREFERENCE``)."""
+    installed = set(repository.installed_benchmarks(session))
+    return computable_default(lambda identifier: identifier in installed)
 
 
 def columns(tree: BenchmarkTree, preset: Preset, exclude: Iterable[str] = ()) -> list[Column]:

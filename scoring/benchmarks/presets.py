@@ -11,6 +11,8 @@ own preset, `offline`, for installations without primate data.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from scoring.benchmarks.tree import BenchmarkTree, Preset, tree_from_mapping
 
 TREE_CONFIG: dict[str, list[str]] = {
@@ -40,6 +42,7 @@ PRESETS: dict[str, Preset] = {
         roots=("brain_score_2019",),
         also_shown=("ImageNet-top1", "CIFAR100-transfer"),
         zero_for_static=frozenset({"Kar2019-ost"}),
+        default_sources=("neurips2019-table", "computed"),
     ),
     "leaderboard": Preset(
         name="leaderboard",
@@ -47,6 +50,7 @@ PRESETS: dict[str, Preset] = {
         value="ceiled",
         roots=("average_vision", "engineering_vision", "offline_vision", "offline_engineering"),
         not_applicable_for_static=frozenset({"Kar2019-ost"}),
+        default_sources=("brainscore-leaderboard-2019", "computed"),
     ),
     # A fresh installation has no primate data: this view ranks what it can score out of the
     # box (CIFAR-10H human consistency first), without mixing it into the primate composites.
@@ -59,6 +63,23 @@ PRESETS: dict[str, Preset] = {
 }
 
 DEFAULT_PRESET = "paper-2019"
+"""The preset of links and API calls that name none (compare, the paper's figures)."""
+DEFAULT_PRESET_PREFERENCE: tuple[str, ...] = ("paper-2019", "offline")
+"""The leaderboard opens on the first of these that the installation can compute (every leaf
+under its headline has data installed), else on the last: a fresh installation opens on what
+it scores itself, so a newly scored model is ranked on the first page. Point this at another
+preset (e.g. one of real-brain data bundled offline) to open there instead."""
+
+
+def computable_default(installed: Callable[[str], bool]) -> str:
+    """The first preset of ``DEFAULT_PRESET_PREFERENCE`` whose headline leaves are all
+    ``installed`` (a benchmark identifier → whether its data are here); else the last."""
+    tree = benchmark_tree()
+    for name in DEFAULT_PRESET_PREFERENCE:
+        preset = PRESETS.get(name)
+        if preset is not None and all(installed(leaf) for leaf in tree.leaves(preset.headline)):
+            return name
+    return DEFAULT_PRESET_PREFERENCE[-1]
 
 
 def benchmark_tree() -> BenchmarkTree:

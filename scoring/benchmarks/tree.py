@@ -59,6 +59,8 @@ class Preset:
     also_shown: tuple[str, ...] = ()
     zero_for_static: frozenset[str] = field(default_factory=frozenset)
     not_applicable_for_static: frozenset[str] = field(default_factory=frozenset)
+    default_sources: tuple[str, ...] = ("computed",)
+    """The rows a view shows unless asked for others: one source per model (plus ours)."""
 
     @property
     def headline(self) -> str:
