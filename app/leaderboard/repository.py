@@ -63,6 +63,7 @@ def all_models(session: Session) -> Sequence[ModelRow]:
             Model.owner_id,
             Model.architecture,
             Model.model_metadata,
+            Model.weights_artifact_id,
         )
     ).all()
 

@@ -171,7 +171,7 @@ def _build(
             tuple(twin.name for twin in twins[_identity(model)] if twin.origin != model.origin),
         )
         for model in models
-        if _source_matches(model, sources)
+        if _source_matches(model, sources) and _listed(model, snapshot.cells.get(model.id, {}))
     ]
     ranked = _ranked(rows)
     shown = _sorted([row for row in ranked if _matches(row.model, query)], query, preset, tree)
@@ -304,6 +304,12 @@ def aggregate_model(
     )
     static = not model.recurrent and measured
     return aggregate(tree, finished, preset, exclude, static_model=static)
+
+
+def _listed(model: ModelEntry, cells: Mapping[str, Cell]) -> bool:
+    """A computed model without weights has nothing to score: it is not listed as if its scores
+    were on their way (a score it already has keeps it listed)."""
+    return model.has_weights or any(c.status == ScoreStatus.succeeded for c in cells.values())
 
 
 def _source_matches(model: ModelEntry, sources: tuple[str, ...]) -> bool:

@@ -77,6 +77,8 @@ def _leaf_title(row: LeaderboardRow, column: Column, node: NodeValue) -> str:
         parts.append(f"± {cell.error:.3f}")
     if cell.ceiling is not None:
         parts.append(f"ceiling {cell.ceiling:.3f}")
+    if cell.ceiled is not None and cell.ceiled > 1:
+        parts.append("above 1: the raw score exceeds the ceiling, itself a noisy estimate")
     return " · ".join(parts)
 
 
