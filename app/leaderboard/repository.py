@@ -36,6 +36,9 @@ def all_scores(session: Session) -> Sequence[ScoreRow]:
             Score.error,
             Score.ceiling,
             Score.status,
+            Score.source,
+            Score.details["decoder"].as_string().label("decoder"),
+            Score.details["by_decoder"].label("by_decoder"),
         ).join(Benchmark, Score.benchmark_id == Benchmark.id)
     ).all()
 

@@ -52,6 +52,10 @@ class Cell:
     error: float | None
     ceiling: float | None
     status: ScoreStatus
+    source: Source = Source.computed
+    decoder: str | None = None
+    by_decoder: Mapping[str, Mapping[str, float | None]] = field(default_factory=dict)
+    """Values against each decoder's targets (Kar2019), for presets that name one."""
 
 
 @dataclass(frozen=True)
@@ -257,7 +261,11 @@ def _snapshot(session: Session) -> _Snapshot:
 def _load_cells(session: Session) -> dict[int, dict[str, Cell]]:
     cells: dict[int, dict[str, Cell]] = {}
     for row in repository.all_scores(session):
-        cell = Cell(row.raw, row.ceiled, row.error, row.ceiling, row.status)
+        by_decoder = row.by_decoder if isinstance(row.by_decoder, dict) else {}
+        cell = Cell(
+            row.raw, row.ceiled, row.error, row.ceiling, row.status, row.source, row.decoder,
+            by_decoder,
+        )  # fmt: skip
         cells.setdefault(row.model_id, {})[row.identifier] = cell
     return cells
 
@@ -296,7 +304,12 @@ def aggregate_model(
     """Only finished scores count; a failed or pending one is missing, never zero. The paper's
     OST = 0 rule applies to a feed-forward model that has some other score under the headline:
     a model scored only elsewhere gets no composite made of the imputed zero alone."""
-    finished = {k: c for k, c in cells.items() if c.status == ScoreStatus.succeeded}
+    finished = {
+        k: chosen
+        for k, c in cells.items()
+        if c.status == ScoreStatus.succeeded
+        and (chosen := with_decoder(c, preset.decoders.get(k))) is not None
+    }
     measured = any(
         leaf in finished
         for leaf in tree.leaves(preset.headline)
@@ -310,6 +323,20 @@ def _listed(model: ModelEntry, cells: Mapping[str, Cell]) -> bool:
     """A computed model without weights has nothing to score: it is not listed as if its scores
     were on their way (a score it already has keeps it listed)."""
     return model.has_weights or any(c.status == ScoreStatus.succeeded for c in cells.values())
+
+
+def with_decoder(cell: Cell, decoder: str | None) -> Cell | None:
+    """The cell's values against ``decoder``'s targets; ``None`` for a score computed here
+    against another decoder only. Published values are the source's own (the paper's table is
+    logistic-decoded)."""
+    if decoder is None or cell.source is Source.published:
+        return cell
+    values = cell.by_decoder.get(decoder)
+    if values is not None:
+        return replace(
+            cell, raw=values.get("raw"), ceiled=values.get("ceiled"), error=values.get("error")
+        )
+    return cell if cell.decoder in (decoder, None) and not cell.by_decoder else None
 
 
 def _source_matches(model: ModelEntry, sources: tuple[str, ...]) -> bool:

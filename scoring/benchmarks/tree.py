@@ -61,6 +61,8 @@ class Preset:
     not_applicable_for_static: frozenset[str] = field(default_factory=frozenset)
     default_sources: tuple[str, ...] = ("computed",)
     """The rows a view shows unless asked for others: one source per model (plus ours)."""
+    decoders: Mapping[str, str] = field(default_factory=dict)
+    """Benchmark → the decoder whose values this preset shows (Kar2019: the paper's logistic)."""
 
     @property
     def headline(self) -> str:

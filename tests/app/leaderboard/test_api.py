@@ -264,3 +264,39 @@ def test_a_fresh_installation_opens_on_a_preset_it_can_compute(
     assert body["preset"] == "offline"
     assert "first-upload" in [row["model"] for row in body["rows"] if row["rank"] is not None]
     assert "first-upload" in board_client.get("/").text
+
+
+def test_paper_preset_shows_ost_against_the_logistic_decoder_targets(
+    board_client: TestClient, board_factory: sessionmaker[Session]
+):
+    """Issue 16: Kar2019 used the svm decoder targets even under paper-2019 (the paper: logistic)."""
+    by_decoder = {
+        "svm": {"raw": 0.30, "ceiled": 0.30 / 0.79, "error": 0.01},
+        "logistic": {"raw": 0.25, "ceiled": 0.25 / 0.79, "error": 0.01},
+    }
+    details = {
+        "both-decoders": {"decoder": "svm", "by_decoder": by_decoder},
+        "svm-only": {"decoder": "svm"},
+    }
+    values = {
+        "MajajHong2015.V4-pls": 0.6,
+        "MajajHong2015.IT-pls": 0.6,
+        "Rajalingham2018-i2n": 0.4,
+        "Kar2019-ost": 0.30,
+    }
+    with board_factory() as session:
+        for name, ost_details in details.items():
+            if session.scalar(sa.select(Model.id).where(Model.name == name)) is not None:
+                continue
+            model = add_scored_model(session, name, values, model_metadata={"recurrent": True})
+            for score in model.scores:
+                if score.benchmark.identifier == "Kar2019-ost":
+                    score.details = ost_details
+        session.commit()
+    paper = by_model(board_client, preset="paper-2019", source="computed")
+    assert abs(paper["both-decoders"]["scores"]["Kar2019-ost"]["value"] - 0.25) < 1e-9
+    assert abs(paper["both-decoders"]["aggregate"]["value"] - (0.6 + 0.6 + 0.4 + 0.25) / 4) < 1e-9
+    assert paper["svm-only"]["scores"]["Kar2019-ost"]["value"] is None
+    assert paper["svm-only"]["aggregate"]["value"] is None
+    website = by_model(board_client, preset="leaderboard", source="computed")
+    assert abs(website["both-decoders"]["scores"]["Kar2019-ost"]["value"] - 0.30) < 1e-9
