@@ -168,9 +168,7 @@ def generalization(session: Session, viewer: Viewer, request: PlotRequest) -> Pl
         _with_paper(pearson(label, panel)) for label, panel in zip(labels, panels, strict=True)
     ]
     found = [point for panel in panels for point in panel]
-    return _plot(
-        "generalization", "original benchmark", "generalization test", found, correlations
-    )
+    return _plot("generalization", "original benchmark", "generalization test", found, correlations)
 
 
 def _figure_2_excluded(row: LeaderboardRow) -> bool:

@@ -85,7 +85,7 @@ def by_decoder_values(score: Score) -> dict[str, float | None]:
     return {"raw": finite(score.raw), "ceiled": finite(score.ceiled), "error": finite(score.error)}
 
 
-def primate_solution_times(assembly: xr.DataArray, decoder: Decoder) -> xr.DataArray:
+def primate_solution_times(assembly: xr.DataArray, decoder: str) -> xr.DataArray:
     """The OST per presentation for one decoder's targets."""
     if "decoder" not in assembly.dims:
         return assembly

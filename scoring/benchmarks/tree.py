@@ -86,7 +86,7 @@ class NodeValue:
 
     @property
     def coverage(self) -> str:
-        """"k of n" for a partial aggregate, "" for a complete one."""
+        """The "k of n" of a partial aggregate; empty for a complete one."""
         return "" if self.complete else f"{self.averaged} of {self.total}"
 
 

@@ -195,14 +195,10 @@ def test_not_installed_is_grey_with_its_reason_and_a_real_failure_red_with_its_r
     assert scores["Kar2019-ost"]["state"] == "not installed"
     assert scores["CIFAR10-top1"]["state"] == "failed"
     page = board_client.get("/models/half-failed").text
-    assert (
-        '<td class="status-not-installed">not installed<br><small class="reason">data not installed: missing dicarlo.Kar2019'
-        in page
-    )
-    assert (
-        '<td class="status-failed">failed<br><small class="reason">scoring failed: RuntimeError: CUDA out of memory'
-        in page
-    )
+    grey = '<td class="status-not-installed">not installed<br><small class="reason">'
+    assert grey + "data not installed: missing dicarlo.Kar2019" in page
+    red = '<td class="status-failed">failed<br><small class="reason">'
+    assert red + "scoring failed: RuntimeError: CUDA out of memory" in page
     assert "ventral data import --assembly" not in page
     with viewing_as(board_app, board_factory, people.admin_id):
         admin_page = board_client.get("/models/half-failed").text

@@ -269,7 +269,7 @@ def test_a_fresh_installation_opens_on_a_preset_it_can_compute(
 def test_paper_preset_shows_ost_against_the_logistic_decoder_targets(
     board_client: TestClient, board_factory: sessionmaker[Session]
 ):
-    """Issue 16: Kar2019 used the svm decoder targets even under paper-2019 (the paper: logistic)."""
+    """Issue 16: Kar2019 used the svm targets even under paper-2019 (the paper: logistic)."""
     by_decoder = {
         "svm": {"raw": 0.30, "ceiled": 0.30 / 0.79, "error": 0.01},
         "logistic": {"raw": 0.25, "ceiled": 0.25 / 0.79, "error": 0.01},
