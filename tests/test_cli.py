@@ -3,7 +3,6 @@ no PostgreSQL; real processes as `make run` starts them."""
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,6 +16,7 @@ from typer.testing import CliRunner
 
 from app.cli import cli
 from app.core.config import get_settings
+from tests.live import free_port, process_group_gone, wait_for
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -24,12 +24,6 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 def embedded_env() -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VENTRAL_")}
     return {**env, "PYTHONPATH": str(REPO_ROOT), "VENTRAL_SWEEP_INTERVAL_SECONDS": "2"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture
@@ -127,9 +121,8 @@ def test_serve_runs_jobs_end_to_end_without_servers(
 
     os.kill(process.pid, signal.SIGTERM)
     assert process.wait(30) is not None
-    time.sleep(1)
-    with pytest.raises(ProcessLookupError):  # the embedded worker went down with it
-        os.killpg(process.pid, 0)
+    # The embedded worker goes down with it; an orphaned worker would outlive any deadline.
+    wait_for(lambda: process_group_gone(process.pid), 10, "the embedded worker to exit")
 
 
 def test_user_create_admin(run_cli: Callable[..., Result]) -> None:

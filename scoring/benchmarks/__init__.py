@@ -18,8 +18,10 @@ from scoring.benchmarks.registry import (
 # Importing the benchmark modules registers them.
 from scoring.benchmarks import (  # noqa: F401  isort: skip
     cifar10,
+    coggan2024,
     imagenet,
     kar2019,
+    kriegeskorte2008,
     majajhong2015,
     rajalingham2018,
     synthetic,

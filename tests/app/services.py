@@ -1,7 +1,7 @@
 """Real services for the tests: a PostgreSQL database and a Redis DB number per test session
 (and per xdist worker), built by ``alembic upgrade head``, and real Celery worker processes.
 
-Imported by the conftests of tests/app and tests/worker.
+Imported by the conftests of tests/app, tests/worker and tests/e2e.
 """
 
 from __future__ import annotations
@@ -11,9 +11,8 @@ import signal
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import psycopg
 import pytest
 import redis
+from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -30,8 +30,10 @@ from app.core.db import create_session_factory, unit_of_work
 from app.core.models import Job
 from app.jobs.dispatch import JobDispatcher
 from app.jobs.service import create_job
+from app.main import create_app
 from app.storage import Storage
 from app.storage.local import LocalStorage
+from tests.live import wait_for
 from worker.config import make_celery
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -134,6 +136,13 @@ def session_factory(service_settings: Settings) -> sessionmaker[Session]:
     return create_session_factory(service_settings)
 
 
+@pytest.fixture(scope="session")
+def client(service_settings: Settings) -> Iterator[TestClient]:
+    """The web app in this process on the session's services; server errors come back as 500s."""
+    with TestClient(create_app(service_settings), raise_server_exceptions=False) as test_client:
+        yield test_client
+
+
 class WorkerProcess:
     """A real ``celery worker`` in its own process group (so a test can SIGKILL all of it)."""
 
@@ -170,16 +179,6 @@ class WorkerProcess:
             except subprocess.TimeoutExpired:
                 self.kill()
         self._log.close()
-
-
-def wait_for(condition: Callable[[], object], timeout: float, what: str) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = condition()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
 
 
 def submit_job(

@@ -5,20 +5,17 @@ with Debian's chromium. Imported by the test modules (conftest.py holds the shar
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from app.core.config import Settings
 from app.main import create_app
 from tests.app.board import People, board_database, board_factory, board_settings, people
+from tests.live import uvicorn_in_thread
 
 __all__ = [
     "base_url",
@@ -40,32 +37,11 @@ CHROMIUM_ARGS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def base_url(board_settings: Settings, people: People) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(
-        create_app(board_settings), host="127.0.0.1", port=port, log_level="warning"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while not server.started:
-        if time.monotonic() > deadline:
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.05)
-    httpx.get(f"{url}/", timeout=30)  # warm the leaderboard cache
-    yield url
-    server.should_exit = True
-    thread.join(10)
+    with uvicorn_in_thread(create_app(board_settings)) as url:
+        httpx.get(f"{url}/", timeout=30)  # warm the leaderboard cache
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -6,10 +6,8 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.core import migrations
 from app.core.config import Settings
 from app.core.models import Job, JobStatus
-from tests.app.services import REPO_ROOT, settings_env, wait_for
+from tests.app.services import REPO_ROOT, settings_env
+from tests.live import free_port, holds_for, wait_for
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
@@ -41,12 +40,6 @@ CREATE TRIGGER chaos_completion AFTER UPDATE ON jobs FOR EACH ROW
           AND OLD.status IS DISTINCT FROM NEW.status)
     EXECUTE FUNCTION chaos_record_completion();
 """
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 class RedisServer:
@@ -261,11 +254,18 @@ def assert_each_succeeded_once(
     assert [(j.id, j.status, j.error) for j in jobs] == [
         (i, JobStatus.succeeded, None) for i in job_ids
     ]
-    time.sleep(settle_seconds)
+    finished = [(j.finished_at, j.attempts) for j in jobs]
+    ledger = [(j.id, "succeeded", j.attempts) for j in jobs]
+
+    def settled() -> bool:
+        now = [(j.finished_at, j.attempts) for j in read_jobs(factory, job_ids)]
+        return now == finished and completions(factory) == ledger
+
+    try:
+        holds_for(settled, settle_seconds, "each job finished once, its row unchanged")
+    except AssertionError as broken:
+        now = [(j.id, j.finished_at, j.attempts) for j in read_jobs(factory, job_ids)]
+        raise AssertionError(f"{broken}: rows {now}, ledger {completions(factory)}") from None
     after = read_jobs(factory, job_ids)
-    assert [(j.finished_at, j.attempts) for j in after] == [
-        (j.finished_at, j.attempts) for j in jobs
-    ]
-    assert completions(factory) == [(j.id, "succeeded", j.attempts) for j in jobs]
     print("job (attempts, worker):", ", ".join(f"{j.id} ({j.attempts}, {j.worker})" for j in after))
     return after

@@ -45,12 +45,13 @@ def test_jobs_spread_over_three_worker_processes(chaos_settings: Settings, tmp_p
     assert {job.attempts for job in jobs} == {1}
 
 
+@pytest.mark.chaos_smoke
 def test_worker_killed_mid_job_is_finished_once_by_another(
-    chaos_settings: Settings, tmp_path: Path
+    chaos_settings: Settings, tmp_path: Path, full_chaos: bool
 ) -> None:
     factory = create_session_factory(chaos_settings)
     with workers(chaos_settings, tmp_path, 2) as (first, second):
-        job_ids = submit(chaos_settings, factory, 4)
+        job_ids = submit(chaos_settings, factory, 4 if full_chaos else 2)
         victim = wait_for(lambda: _running_with_progress(factory, job_ids), 60, "a job in progress")
         owner = first if victim.worker.startswith("w0") else second
         owner.kill()

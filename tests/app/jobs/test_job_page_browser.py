@@ -1,19 +1,16 @@
 """The /jobs/{id} page in a real Chromium: the status and progress bar follow the job live."""
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
-import uvicorn
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.core.config import Settings
 from app.core.models import Job, JobStatus
 from app.main import create_app
+from tests.live import uvicorn_in_thread
 
 CHROMIUM = os.environ.get("VENTRAL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -24,18 +21,8 @@ CHROMIUM_ARGS = [
 
 @pytest.fixture(scope="module")
 def live_url(service_settings: Settings) -> Iterator[str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(service_settings), port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with uvicorn_in_thread(create_app(service_settings)) as url:
+        yield url
 
 
 @pytest.mark.browser

@@ -18,8 +18,7 @@ import httpx
 import pytest
 
 from app.core.config import Settings
-from tests.app.services import wait_for
-from tests.app.submissions.live import free_port
+from tests.live import free_port, wait_for
 
 CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "ventral-test",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,13 +11,8 @@ from pathlib import Path
 import httpx
 
 from app.core.config import Settings
-from tests.app.services import REPO_ROOT, settings_env, wait_for
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+from tests.app.services import REPO_ROOT, settings_env
+from tests.live import free_port, wait_for
 
 
 def _healthy(url: str) -> bool:

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +15,7 @@ from torch import nn
 
 from scoring.training import TrainingProgress, get_profile, train
 from scoring.training.checkpoints import latest_checkpoint, sha256_of
+from tests.live import process_group_gone, wait_for
 
 QUICK = replace(get_profile("cpu-quick"), epochs=3, batch_size=32, log_every_steps=4)
 
@@ -66,16 +67,23 @@ def test_a_killed_ddp_run_resumes_from_its_last_checkpoint_and_finishes(
 ):
     out = tmp_path / "run"
     environment = {**os.environ, "PYTHONPATH": str(repo_root)}
-    killed = subprocess.run(
+    killed = subprocess.Popen(
         [sys.executable, "-c", tiny_net_source + KILLED_RUN, str(cifar_subset), str(out)],
         cwd=repo_root,
         env=environment,
-        timeout=120,
-        capture_output=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
         text=True,
+        start_new_session=True,
     )
-    assert killed.returncode == -9, killed.stderr
-    time.sleep(1.5)  # ranks that outlived their parent would write epoch-0002 by now
+    try:
+        _, stderr = killed.communicate(timeout=120)
+        assert killed.returncode == -9, stderr
+        # Its ranks die with it (PDEATHSIG); once none is left, none can write epoch-0002.
+        wait_for(lambda: process_group_gone(killed.pid), 30, "the killed run's ranks to exit")
+    finally:
+        if not process_group_gone(killed.pid):
+            os.killpg(killed.pid, signal.SIGKILL)
     checkpoint = latest_checkpoint(out)
     assert checkpoint is not None and checkpoint.name == "epoch-0001"
     assert not (out / "model.safetensors").exists()

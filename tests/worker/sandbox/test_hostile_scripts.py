@@ -21,11 +21,8 @@ from worker.sandbox import (
     SandboxTimeoutError,
     SandboxViolationError,
     ScriptSpec,
-    bwrap_available,
     run_in_sandbox,
 )
-
-needs_bwrap = pytest.mark.skipif(not bwrap_available(), reason="bubblewrap is not installed")
 
 
 def _script(job_dir: Path, body: str, outputs: tuple[str, ...] = ("out",)) -> ScriptSpec:
@@ -72,7 +69,7 @@ def test_socket_to_localhost_is_refused(
     assert _nobody_connected(listener)
 
 
-@needs_bwrap
+@pytest.mark.usefixtures("bwrap_runs")
 def test_bwrap_blocks_the_network_even_without_the_guard(
     job_dir: Path, listener: socket.socket
 ) -> None:
@@ -118,7 +115,7 @@ def test_reading_etc_passwd_is_refused(job_dir: Path, mode_limits: SandboxLimits
     assert "root:" not in str(caught.value)
 
 
-@needs_bwrap
+@pytest.mark.usefixtures("bwrap_runs")
 def test_bwrap_hides_outside_files_even_without_the_guard(
     job_dir: Path, outside_secret: Path
 ) -> None:
