@@ -39,6 +39,7 @@ def all_scores(session: Session) -> Sequence[ScoreRow]:
             Score.source,
             Score.details["decoder"].as_string().label("decoder"),
             Score.details["by_decoder"].label("by_decoder"),
+            Score.details["reason"].as_string().label("reason"),
         ).join(Benchmark, Score.benchmark_id == Benchmark.id)
     ).all()
 

@@ -56,6 +56,8 @@ class Cell:
     decoder: str | None = None
     by_decoder: Mapping[str, Mapping[str, float | None]] = field(default_factory=dict)
     """Values against each decoder's targets (Kar2019), for presets that name one."""
+    reason: str | None = None
+    """Why a failed score failed (or that its data are not installed)."""
 
 
 @dataclass(frozen=True)
@@ -264,7 +266,7 @@ def _load_cells(session: Session) -> dict[int, dict[str, Cell]]:
         by_decoder = row.by_decoder if isinstance(row.by_decoder, dict) else {}
         cell = Cell(
             row.raw, row.ceiled, row.error, row.ceiling, row.status, row.source, row.decoder,
-            by_decoder,
+            by_decoder, row.reason,
         )  # fmt: skip
         cells.setdefault(row.model_id, {})[row.identifier] = cell
     return cells

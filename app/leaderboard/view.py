@@ -61,7 +61,12 @@ def cell_view(row: LeaderboardRow, column: Column, scale: ColumnScale | None) ->
 def _missing_title(row: LeaderboardRow, column: Column, node: NodeValue) -> str:
     cell = row.cells.get(column.identifier)
     if column.is_leaf:
-        return f"missing (score {cell.status.value})" if cell else "missing: not scored"
+        if cell is None:
+            return "missing: not scored"
+        if cell.reason and cell.reason.startswith("data not installed"):
+            return f"not installed: {cell.reason}"
+        reason = f": {cell.reason}" if cell.reason else ""
+        return f"missing (score {cell.status.value}){reason}"
     return (
         f"no value: {node.averaged} of {node.total} children have a score "
         f"(missing: {', '.join(node.missing)}); a composite needs all of them"

@@ -200,6 +200,8 @@ def test_not_installed_is_grey_with_its_reason_and_a_real_failure_red_with_its_r
     red = '<td class="status-failed">failed<br><small class="reason">'
     assert red + "scoring failed: RuntimeError: CUDA out of memory" in page
     assert "ventral data import --assembly" not in page
+    board = board_client.get("/", params={"preset": "paper-2019", "q": "half-failed"}).text
+    assert 'title="not installed: data not installed: missing dicarlo.Kar2019' in board
     with viewing_as(board_app, board_factory, people.admin_id):
         admin_page = board_client.get("/models/half-failed").text
     assert "ventral data import --assembly" in admin_page
