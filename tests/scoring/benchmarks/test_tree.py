@@ -121,3 +121,17 @@ def test_presets_name_nodes_of_the_tree() -> None:
         assert preset.headline in tree.children
     with pytest.raises(KeyError):
         get_preset("nope")
+
+
+def test_the_default_preset_is_the_first_one_the_installation_can_compute(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from scoring.benchmarks import presets
+
+    paper_leaves = set(benchmark_tree().leaves("brain_score_2019"))
+    assert presets.computable_default(lambda leaf: False) == "offline"
+    assert presets.computable_default(lambda leaf: leaf in paper_leaves) == "paper-2019"
+    partial = paper_leaves - {"Kar2019-ost"}
+    assert presets.computable_default(lambda leaf: leaf in partial) == "offline"
+    monkeypatch.setattr(presets, "DEFAULT_PRESET_PREFERENCE", ("leaderboard", "offline"))
+    assert presets.computable_default(lambda leaf: leaf in paper_leaves) == "offline"
