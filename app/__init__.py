@@ -1,1 +1,1 @@
-"""Ventral web service: FastAPI app, domain folders, CLI."""
+"""Ventral web service: FastAPI app, routes, schemas, templates and web-only services."""

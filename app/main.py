@@ -10,33 +10,37 @@ from app.api import api_router
 from app.auth.routes import page_router as auth_pages
 from app.auth.setup import install_auth
 from app.catalog.routes import page_router as catalogue_pages
-from app.core.config import Settings, get_settings
-from app.core.db import create_session_factory
 from app.core.errors import install_error_handlers
 from app.core.limits import BodySizeLimit
 from app.core.nul_guard import NulInUrlGuard
+from app.core.storage_errors import install_storage_error_handler
 from app.core.templates import STATIC_DIR
 from app.health.routes import router as health_router
-from app.jobs.dispatch import JobDispatcher
 from app.jobs.routes import page_router as job_pages
 from app.leaderboard.routes import router as leaderboard_pages
 from app.plots.routes import page_router as plot_pages
-from app.storage.scratch import remove_stale_staging
 from app.submissions.routes import page_router as submission_pages
-from worker.config import make_celery
+from foundation.config import Settings, get_settings
+from foundation.db import create_session_factory
+from foundation.jobs.dispatch import JobDispatcher
+from foundation.jobs.queues import celery_client
+from foundation.startup import install_job_hooks
+from foundation.storage.scratch import remove_stale_staging
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
+    install_job_hooks()
     app = FastAPI(title="Ventral", version="0.1.0", summary="Brain-Score for your own lab.")
     app.state.settings = settings
     app.state.session_factory = create_session_factory(settings)
-    app.state.celery = make_celery(settings)
+    app.state.celery = celery_client(settings)
     app.state.job_sender = JobDispatcher(app.state.celery, app.state.session_factory)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(NulInUrlGuard)
     install_auth(app, settings)
     install_error_handlers(app)
+    install_storage_error_handler(app)
     for router in (
         health_router,
         api_router,

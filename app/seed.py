@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
-from app.core.config import Settings
+from foundation.config import Settings
 
 Seeder = Callable[[Session, Settings], None]
 SEEDERS: list[Seeder] = []

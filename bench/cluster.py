@@ -19,14 +19,20 @@ import redis
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core import migrations
-from app.core.config import Settings
-from app.core.db import create_session_factory, unit_of_work
-from app.core.models import Job
-from app.jobs.dispatch import JobDispatcher
-from app.jobs.service import create_job
 from bench.leaderboard_load import free_port, scratch_database
-from worker.config import make_celery
+from bench.worker_app import BenchCpuPayload
+from foundation import migrations
+from foundation.config import Settings
+from foundation.db import create_session_factory
+from foundation.jobs.dispatch import unit_of_work_sending_jobs
+from foundation.jobs.payloads import JobPayload, SelfcheckPayload
+from foundation.jobs.service import create_job
+from foundation.models import Job
+
+BENCH_PAYLOADS: dict[str, type[JobPayload]] = {
+    "bench_cpu": BenchCpuPayload,
+    "selfcheck": SelfcheckPayload,
+}
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
@@ -107,9 +113,9 @@ def workers(settings: Settings, count: int, app: str = "bench.worker_app") -> It
 def submit(
     settings: Settings, factory: sessionmaker[Session], kind: str, payloads: list[dict[str, Any]]
 ) -> list[int]:
-    dispatcher = JobDispatcher(make_celery(settings), factory)
-    with unit_of_work(factory, dispatcher) as session:
-        return [create_job(session, kind, payload).id for payload in payloads]
+    with unit_of_work_sending_jobs(factory, settings) as session:
+        model = BENCH_PAYLOADS[kind]
+        return [create_job(session, model.model_validate(payload)).id for payload in payloads]
 
 
 def wait_finished(factory: sessionmaker[Session], job_ids: list[int], timeout: float) -> list[Job]:

@@ -32,10 +32,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core import migrations
-from app.core.db import create_db_engine
-from app.core.models import Benchmark, Model, Score, ScoreStatus, Source, utcnow
 from app.published.service import seed_benchmarks
+from foundation import migrations
+from foundation.db import create_db_engine
+from foundation.models import Benchmark, Model, Score, ScoreStatus, Source, utcnow
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 ADMIN_URL = os.environ.get(

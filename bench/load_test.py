@@ -27,8 +27,6 @@ from contextlib import contextmanager
 import httpx
 import sqlalchemy as sa
 
-from app.core.config import Settings
-from app.core.models import Job
 from bench.cluster import (
     cluster_settings,
     environment,
@@ -37,6 +35,8 @@ from bench.cluster import (
     workers,
 )
 from bench.leaderboard_load import _wait_up, free_port, percentile, seed
+from foundation.config import Settings
+from foundation.models import Job
 
 PATHS = [
     "/",

@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from app.runs.parametrizations import PARAMETRIZATIONS, benchmark_params
+from foundation.runs.parametrizations import PARAMETRIZATIONS, benchmark_params
 
 
 def installed_benchmarks() -> list[str]:

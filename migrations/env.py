@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
-from app.core.config import get_settings
-from app.core.db import create_db_engine
-from app.core.models import Base
+from foundation.config import get_settings
+from foundation.db import create_db_engine
+from foundation.models import Base
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url") or get_settings().database_url

@@ -13,7 +13,7 @@ import argparse
 import subprocess
 from pathlib import Path
 
-from app.core.config import get_settings
+from foundation.config import get_settings
 from scoring.data.sources import fetch_source
 from scoring.offline_data import build_cifar_data
 

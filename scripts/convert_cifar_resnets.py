@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import shutil
 
-from app.core.config import get_settings
+from foundation.config import get_settings
 from scoring.data.sources import fetch_source
 from scoring.models.baselines_zoo import WEIGHTS_DIR
-from scoring.models.weights import convert_checkpoint, file_sha256
+from scoring.models.convert import convert_checkpoint
+from scoring.models.weights import file_sha256
 
 CHECKPOINTS = {
     "resnet20_cifar10": "resnet20-12fca82f.th",

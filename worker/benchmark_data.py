@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.core.config import Settings
-from app.runs.service import DATA_PREFIX, data_key
-from app.storage import Storage, objects_cache
+from foundation.config import Settings
+from foundation.storage import Storage, objects_cache
+from foundation.storage.keys import DATA_PREFIX, data_key
 
 
 def benchmark_data_dirs(

@@ -6,7 +6,7 @@ from typing import Any
 
 from celery.signals import worker_process_init, worker_ready
 
-from app.core.config import get_settings
+from foundation.config import get_settings
 from worker import runtime
 from worker.config import make_celery
 

@@ -5,19 +5,20 @@ from __future__ import annotations
 import logging
 import socket
 import threading
+from contextlib import AbstractContextManager
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings, get_settings
-from app.core.db import create_session_factory
-from app.jobs.dispatch import JobDispatcher
-from app.jobs.service import sweep_jobs
-from app.runs import service as _runs  # noqa: F401  registers its hook for jobs the sweep ends
-from app.storage import Storage, objects_cache, storage_from_settings
-from app.storage.scratch import STALE_AFTER_SECONDS, remove_stale, remove_stale_files
-from worker.config import make_celery
+from foundation.config import Settings, get_settings
+from foundation.db import create_session_factory
+from foundation.db import unit_of_work as _unit_of_work
+from foundation.jobs.dispatch import JobDispatcher, job_dispatcher
+from foundation.jobs.service import sweep_jobs
+from foundation.startup import install_job_hooks
+from foundation.storage import Storage, objects_cache, storage_from_settings
+from foundation.storage.scratch import STALE_AFTER_SECONDS, remove_stale, remove_stale_files
 
 log = logging.getLogger(__name__)
 OBJECT_COPIES_KEPT_SECONDS = 7 * 24 * 3600
@@ -30,6 +31,17 @@ def settings() -> Settings:
 @lru_cache
 def session_factory() -> sessionmaker[Session]:
     return create_session_factory(settings())
+
+
+@lru_cache
+def dispatcher() -> JobDispatcher:
+    """This process's sender of job tasks (one broker connection pool, reused)."""
+    return job_dispatcher(settings(), session_factory())
+
+
+def unit_of_work() -> AbstractContextManager[Session]:
+    """A unit of work of this worker: commits, then sends the jobs it created."""
+    return _unit_of_work(session_factory(), dispatcher())
 
 
 @lru_cache
@@ -56,6 +68,7 @@ def prune_scratch() -> None:
 def reset() -> None:
     """Forget connections (after a fork): the next use opens new ones."""
     session_factory.cache_clear()
+    dispatcher.cache_clear()
     storage.cache_clear()
 
 
@@ -68,6 +81,7 @@ def start_sweeper() -> threading.Thread:
 
     Every worker sweeps; that is safe because each re-send is reserved by a conditional update.
     """
+    install_job_hooks()
     thread = threading.Thread(target=_sweep_forever, name="ventral-sweep", daemon=True)
     thread.start()
     return thread
@@ -76,11 +90,11 @@ def start_sweeper() -> threading.Thread:
 def _sweep_forever() -> None:
     # Its own Celery instance and engine: nothing shared with the threads that consume tasks.
     factory = create_session_factory(settings())
-    dispatcher = JobDispatcher(make_celery(settings()), factory)
+    sender = job_dispatcher(settings(), factory)
     pause = threading.Event()
     while True:
         try:
-            sweep_jobs(factory, dispatcher, settings())
+            sweep_jobs(factory, sender, settings())
         except Exception:  # a database hiccup must not kill the sweeper; try again next round
             log.exception("job sweep failed")
         pause.wait(settings().sweep_interval_seconds)

@@ -10,11 +10,11 @@ from typing import Any
 from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from app.jobs.lifecycle import JobCancelledError, JobRun, LostOwnershipError
+from foundation.jobs.lifecycle import JobCancelledError, JobRun, LostOwnershipError
+from foundation.jobs.queues import RUN_JOB_TASK
 from worker import runtime
 from worker.celery_app import app
-from worker.config import RUN_JOB_TASK
-from worker.handlers import JobFailedError, handler_for
+from worker.handlers import JobFailedError, handler_for, read_payload
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +33,9 @@ def run_job(self: Task, job_id: int) -> None:
 
 def _run_claimed(run: JobRun) -> None:
     try:
-        kind, payload = run.load()
-        result = handler_for(kind)(payload, run)
+        kind, data = run.load()
+        handler = handler_for(kind)
+        result = handler(read_payload(kind, data), run)
     except JobFailedError as error:
         run.fail(str(error))
     except JobCancelledError:

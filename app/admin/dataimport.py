@@ -15,13 +15,15 @@ from typing import Literal
 
 from sqlalchemy.orm import Session
 
-from app.core.config import Settings
-from app.core.models import Job
-from app.jobs.service import create_job
-from app.runs.service import DATA_PREFIX, data_key, refresh_data_installed
-from app.storage import InvalidKeyError, Storage, put_file, storage_from_settings
 from app.submissions.upload import ReceivedFile, ReceivedForm, UploadError
-from worker.inspection import InspectionError, check_user_filename
+from foundation.config import Settings
+from foundation.jobs.payloads import ImportPayload
+from foundation.jobs.service import create_job
+from foundation.models import Job
+from foundation.runs.service import refresh_data_installed
+from foundation.storage import InvalidKeyError, Storage, put_file, storage_from_settings
+from foundation.storage.keys import DATA_PREFIX, data_key
+from scoring.models.inspection import InspectionError, check_user_filename
 
 IDENTIFIER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 DATA_FILES = {"stimuli": ".csv", "images": ".zip", "assembly": ".nc"}
@@ -32,7 +34,7 @@ KINDS: dict[str, FileKind] = {
     "images": "stimulus_zip",
 }
 NETCDF_MAGIC = (b"\x89HDF\r\n\x1a\n", b"CDF\x01", b"CDF\x02")
-IMPORT_JOB = "import"
+IMPORT_JOB = ImportPayload.kind
 MAX_ZIP_MEMBERS = 200_000
 
 
@@ -176,12 +178,12 @@ def install(session: Session, settings: Settings, owner_id: int | None, form: Re
     identifiers = check_files(form)
     keys = identifiers.keys()
     store_files(storage_from_settings(settings), form, keys)
-    payload = {
-        "identifier": identifiers.assembly,
-        "stimulus_set_identifier": identifiers.stimulus_set,
-        "keys": keys,
-    }
-    return create_job(session, IMPORT_JOB, payload, owner_id=owner_id)
+    payload = ImportPayload(
+        identifier=identifiers.assembly,
+        stimulus_set_identifier=identifiers.stimulus_set,
+        keys=keys,
+    )
+    return create_job(session, payload, owner_id=owner_id)
 
 
 def store_files(storage: Storage, form: ReceivedForm, keys: dict[str, str]) -> None:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.core.models import Job, JobStatus, Model, ModelStatus, Source, Submission
+from foundation.models import Job, JobStatus, Model, ModelStatus, Source, Submission
 
 
 def model_by_name(session: Session, name: str) -> Model | None:

@@ -13,17 +13,17 @@ from app.admin.schemas import JobsCreated, ModelDeleted, RescoreRequest, UserUpd
 from app.auth.csrf import check_csrf, csrf_token
 from app.auth.dependencies import AdminUser, admin_user, session_user
 from app.auth.schemas import UserRead
-from app.core.config import Settings
 from app.core.db import SessionDep
-from app.core.models import Role, User
 from app.core.params import RowId
 from app.core.templates import templates
 from app.jobs.schemas import JobRead
-from app.storage import storage_from_settings
-from app.storage.scratch import new_staging_folder, remove_staging
 from app.submissions.schemas import MODEL_NAME_PATTERN
 from app.submissions.upload import UploadError, receive_multipart
 from app.users import service as users
+from foundation.config import Settings
+from foundation.models import Role, User
+from foundation.storage import storage_from_settings
+from foundation.storage.scratch import new_staging_folder, remove_staging
 
 api_router = APIRouter(prefix="/admin", tags=["admin"], dependencies=[Depends(admin_user)])
 page_router = APIRouter(include_in_schema=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.auth.schemas import NO_NUL
-from app.core.models import Role
+from foundation.models import Role
 
 
 class UserUpdate(BaseModel):

@@ -6,13 +6,14 @@ from sqlalchemy.orm import Session
 
 from app.admin import repository
 from app.admin.schemas import RescoreRequest, UserUpdate
-from app.core.config import Settings
-from app.core.models import Job, Model, User
 from app.jobs.control import request_cancel
-from app.runs.service import trained_weights_prefix
-from app.storage import Storage, delete_prefix, storage_from_settings
 from app.submissions.service import remove_upload
 from app.users.service import get_user
+from foundation.config import Settings
+from foundation.models import Job, Model, User
+from foundation.runs.service import create_score_jobs
+from foundation.storage import Storage, delete_prefix, storage_from_settings
+from foundation.storage.keys import trained_weights_prefix
 
 
 class ModelNotFoundError(LookupError):
@@ -53,9 +54,8 @@ def delete_model(session: Session, settings: Settings, name: str) -> int:
 
 def rescore(session: Session, storage: Storage, request: RescoreRequest) -> list[Job]:
     """Score jobs for one model (or every computed model that passed validation) on one
-    benchmark (or every registered one); ``app.runs`` skips benchmarks whose data are missing."""
-    from app.runs.service import create_score_jobs
-
+    benchmark (or every registered one); ``foundation.runs`` skips benchmarks whose data are
+    missing."""
     models = _models_to_rescore(session, request.model)
     benchmarks = None if request.benchmark is None else [request.benchmark]
     try:

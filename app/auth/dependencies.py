@@ -14,8 +14,8 @@ from fastapi import Depends, HTTPException, Request
 from app.auth import service
 from app.auth.csrf import check_csrf_header
 from app.core.db import SessionDep
-from app.core.models import Role, User
 from app.users import repository as users
+from foundation.models import Role, User
 
 SESSION_USER_KEY = "user_id"
 BEARER = "bearer"

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.core.models import ApiToken
+from foundation.models import ApiToken
 
 
 def by_hash(session: Session, token_hash: str) -> ApiToken | None:

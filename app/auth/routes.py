@@ -13,10 +13,10 @@ from app.auth.dependencies import SESSION_USER_KEY, CurrentUser, session_user
 from app.auth.ratelimit import SignInLimiter
 from app.auth.schemas import NO_NUL, IssuedTokenRead, TokenRead, TokenRequest, UserRead
 from app.core.db import SessionDep
-from app.core.models import User
 from app.core.params import RowId
 from app.core.templates import templates
 from app.users import service as users
+from foundation.models import User
 
 api_router = APIRouter(prefix="/auth", tags=["auth"])
 page_router = APIRouter(include_in_schema=False)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from app.core.models import Role
+from foundation.models import Role
 
 # PostgreSQL text cannot hold NUL characters: refuse them as bad input, not a database error.
 NO_NUL = r"^[^\x00]*$"

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.auth import repository
-from app.core.models import ApiToken, User, utcnow
 from app.core.security import hash_password, verify_password
 from app.users import repository as users
 from app.users.service import MAX_PASSWORD_LENGTH, normalize_email
+from foundation.models import ApiToken, User, utcnow
 
 TOKEN_PREFIX = "vt_"  # noqa: S105  (a marker, not a secret)
 MAX_TOKEN_NAME = 100

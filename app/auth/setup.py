@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from starlette.middleware.sessions import SessionMiddleware
 
 from app.auth.ratelimit import SignInLimiter
-from app.core.config import Settings
+from foundation.config import Settings
 
 SESSION_COOKIE = "ventral_session"
 SESSION_MAX_AGE_SECONDS = 14 * 24 * 3600

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, joinedload
 
 from app.catalog.visibility import Viewer, visible_clause
-from app.core.models import Benchmark, Job, Model, Score, Source
+from foundation.models import Benchmark, Job, Model, Score, Source
 
 
 def benchmarks(session: Session) -> Sequence[Benchmark]:

@@ -21,10 +21,10 @@ from app.catalog.schemas import (
     ScoreOut,
 )
 from app.catalog.visibility import Viewer, is_admin
-from app.core.models import Benchmark, Model, Score, ScoreStatus
 from app.leaderboard import service as board
 from app.leaderboard.entries import model_entry
 from app.leaderboard.schemas import row_out
+from foundation.models import Benchmark, Model, Score, ScoreStatus
 from scoring.benchmarks.presets import PRESETS, benchmark_tree
 
 MAX_COMPARED = 10

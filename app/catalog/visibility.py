@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from fastapi import Depends, Request
 
 from app.core.db import SessionDep
-from app.core.models import Model, Role, User, Visibility
+from foundation.models import Model, Role, User, Visibility
 
 Viewer = User | None
 

@@ -11,13 +11,13 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException
 
 from app.core.templates import templates
-from app.storage.base import StorageError, StorageFullError
 
 log = logging.getLogger(__name__)
 
 # Lost or refused database connections: the service is degraded, not the request wrong.
 DATABASE_OUTAGES = (sa.exc.OperationalError, sa.exc.InterfaceError, sa.exc.TimeoutError)
 DATABASE_RETRY_SECONDS = "30"
+RETRY_SECONDS = DATABASE_RETRY_SECONDS
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -25,7 +25,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)  # type: ignore[arg-type]
     for outage in DATABASE_OUTAGES:
         app.add_exception_handler(outage, _database_unavailable)
-    app.add_exception_handler(StorageError, _storage_unavailable)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _unexpected_error)
 
 
@@ -55,21 +54,6 @@ async def _database_unavailable(request: Request, error: Exception) -> Response:
     log.warning("database unavailable on %s %s: %s", request.method, request.url.path, error)
     detail = "the database is unavailable right now; please try again in a minute"
     response = error_response(request, 503, detail)
-    response.headers["Retry-After"] = DATABASE_RETRY_SECONDS
-    return response
-
-
-async def _storage_unavailable(request: Request, error: StorageError) -> Response:
-    """Nothing was stored (writes are atomic); the request can be sent again once there is room
-    or the store answers: 507 when full, else 503."""
-    log.warning("storage error on %s %s: %s", request.method, request.url.path, error)
-    full = isinstance(error, StorageFullError)
-    detail = (
-        "the storage is full, so nothing was stored; an operator has to free space"
-        if full
-        else "the storage is unavailable right now, so nothing was stored; try again in a minute"
-    )
-    response = error_response(request, 507 if full else 503, detail)
     response.headers["Retry-After"] = DATABASE_RETRY_SECONDS
     return response
 

@@ -13,11 +13,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.core.config import Settings
-from app.core.models import Job, JobStatus, utcnow
 from app.reference_models.service import CIFAR_RESNETS, CORNETS
-from app.runs import repository, service
-from app.storage import storage_from_settings
+from foundation.config import Settings
+from foundation.models import Job, JobStatus, utcnow
+from foundation.runs import repository, service
+from foundation.storage import storage_from_settings
 
 MARKER_KIND = "first_run"
 # [decision] CIFAR-10 training images per class for each CORnet's cpu-quick run, and validation

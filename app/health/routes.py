@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from app.health import service
-from app.storage import storage_from_settings
+from foundation.storage import storage_from_settings
 
 router = APIRouter(tags=["health"])
 

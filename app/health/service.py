@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from celery import Celery
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.storage import Storage, StorageError
+from foundation.storage import Storage, StorageError
 
 CONSEQUENCES = {
     "database": "the database is unreachable: pages, scores and jobs cannot be read or written",

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.core.config import Settings
-from app.core.db import QueuedJob, enqueue_after_commit
-from app.core.models import Job, JobStatus, Role, User, utcnow
-from app.jobs.hooks import job_ended_outside_handler
-from app.jobs.service import JobNotFoundError, read_job
+from app.submissions.service import check_quotas
+from foundation.config import Settings
+from foundation.db import QueuedJob, enqueue_after_commit
+from foundation.jobs.hooks import job_ended_outside_handler
+from foundation.jobs.service import JobNotFoundError, read_job
+from foundation.models import Job, JobStatus, Role, User, utcnow
 
 
 class JobStateError(ValueError):
@@ -71,8 +72,6 @@ def retry_job(session: Session, job_id: int, user: User, settings: Settings) -> 
         raise JobStateError(
             f"only failed or cancelled jobs can be retried; this one is {job.status.value}"
         )
-    from app.submissions.service import check_quotas  # quotas belong to submissions
-
     check_quotas(session, settings, user)
     job.status, job.attempts, job.progress = JobStatus.queued, 0, 0.0
     job.error, job.finished_at, job.cancel_requested = None, None, False

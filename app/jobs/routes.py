@@ -12,9 +12,10 @@ from app.auth.dependencies import CurrentUser, OptionalUser
 from app.core.db import SessionDep
 from app.core.params import RowId
 from app.core.templates import templates
-from app.jobs import control, service
+from app.jobs import control
 from app.jobs.schemas import JobRead
 from app.submissions.upload import UploadError
+from foundation.jobs import service
 
 api_router = APIRouter(prefix="/jobs", tags=["jobs"])
 page_router = APIRouter(include_in_schema=False)

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict
 
-from app.core.models import JobStatus
+from foundation.models import JobStatus
 
 
 class JobRead(BaseModel):

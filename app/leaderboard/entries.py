@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.core.models import Source, Visibility
+from foundation.models import Source, Visibility
 
 
 @dataclass(frozen=True)

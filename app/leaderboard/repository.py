@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.catalog.visibility import Viewer, visible_clause
-from app.core.models import Benchmark, Model, Score
+from foundation.models import Benchmark, Model, Score
 
 ScoreRow = Any
 ModelRow = Any

@@ -22,9 +22,9 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from app.catalog.visibility import Viewer
-from app.core.models import ScoreStatus, Source
 from app.leaderboard import repository
 from app.leaderboard.entries import ModelEntry, model_entry
+from foundation.models import ScoreStatus, Source
 from scoring.benchmarks.presets import PRESETS, benchmark_tree, computable_default, get_preset
 from scoring.benchmarks.tree import BenchmarkTree, NodeValue, Preset, aggregate
 

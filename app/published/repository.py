@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.core.models import Benchmark, Model, Score
+from foundation.models import Benchmark, Model, Score
 
 
 def benchmarks_by_identifier(session: Session) -> dict[str, Benchmark]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.core.config import Settings
 from app.published.service import seed_published
-from app.runs.service import refresh_data_installed
 from app.seed import register_seeder
-from app.storage import storage_from_settings
+from foundation.config import Settings
+from foundation.runs.service import refresh_data_installed
+from foundation.storage import storage_from_settings
 
 
 @register_seeder

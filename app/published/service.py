@@ -17,7 +17,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core.models import (
+from app.published import repository
+from app.published.catalogue import BenchmarkEntry, all_entries
+from foundation.models import (
     Benchmark,
     Model,
     Score,
@@ -26,8 +28,6 @@ from app.core.models import (
     Visibility,
     utcnow,
 )
-from app.published import repository
-from app.published.catalogue import BenchmarkEntry, all_entries
 from scoring.published import (
     PublishedModel,
     PublishedResults,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.core.config import Settings
 from app.reference_models.service import seed_reference_models
 from app.seed import register_seeder
+from foundation.config import Settings
 
 
 @register_seeder

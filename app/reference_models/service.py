@@ -12,8 +12,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core.models import Model, Source, Visibility, WeightArtifact
-from app.runs import repository
+from foundation.models import Model, Source, Visibility, WeightArtifact
+from foundation.runs import repository
 
 CORNETS = ("cornet_z", "cornet_rt", "cornet_s")
 CIFAR_RESNETS = ("resnet20_cifar10", "resnet56_cifar10")

@@ -8,10 +8,8 @@ from fastapi import APIRouter, HTTPException, Request, status
 
 from app.auth.dependencies import AdminUser
 from app.core.db import SessionDep
-from app.core.models import Score
 from app.core.params import RowId
-from app.runs import service, studies
-from app.runs.parametrizations import UnknownParametrizationError
+from app.runs import studies
 from app.runs.schemas import (
     JobCreated,
     ModelRunRead,
@@ -22,7 +20,10 @@ from app.runs.schemas import (
     StudyCreated,
     StudyRequest,
 )
-from app.storage import storage_from_settings
+from foundation.models import Score
+from foundation.runs import service
+from foundation.runs.parametrizations import UnknownParametrizationError
+from foundation.storage import storage_from_settings
 
 api_router = APIRouter(tags=["runs"])
 NOT_FOUND: dict[int | str, dict[str, Any]] = {404: {"description": "No such model or study"}}

@@ -12,8 +12,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core.models import Job, JobStatus, Model, ScoreStatus, Source, utcnow
-from app.runs import repository, service
+from app.reference_models.service import reference_model
+from foundation.models import Job, JobStatus, Model, ScoreStatus, Source, utcnow
+from foundation.runs import repository, service
 
 STUDY_KIND = "study"
 BASELINE = "cornet_s"
@@ -75,8 +76,6 @@ def _study_model(session: Session, name: str, architecture: str) -> Model:
     model = repository.model_by_name(session, name)
     if model is not None:
         return model
-    from app.reference_models.service import reference_model
-
     model = reference_model(session, name, architecture)
     model.model_metadata = {**model.model_metadata, "reference_model": False, "study": True}
     model.source = Source.computed

@@ -8,7 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
-from app.core.models import Job, JobStatus, Model, Submission, WeightArtifact
+from foundation.models import Job, JobStatus, Model, Submission, WeightArtifact
 
 
 def model_by_name(session: Session, name: str) -> Model | None:

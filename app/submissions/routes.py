@@ -10,15 +10,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.auth.csrf import csrf_token
 from app.auth.dependencies import CurrentUser, session_user
-from app.core.config import Settings
 from app.core.db import SessionDep
-from app.core.models import Submission
 from app.core.params import RowId
 from app.core.templates import templates
-from app.storage.scratch import new_staging_folder, remove_staging
 from app.submissions import service
 from app.submissions.schemas import MODEL_NAME_PATTERN, SubmissionAccepted, SubmissionRead
 from app.submissions.upload import UploadError, receive_multipart
+from foundation.config import Settings
+from foundation.models import Submission
+from foundation.storage.scratch import new_staging_folder, remove_staging
 
 api_router = APIRouter(prefix="/submissions", tags=["submissions"])
 page_router = APIRouter(include_in_schema=False)

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from app.core.models import ModelStatus, SubmissionStatus, Visibility
+from foundation.models import ModelStatus, SubmissionStatus, Visibility
 
 MODEL_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
 

@@ -1,9 +1,10 @@
 """Accepting an upload: quotas, static inspection, rows, storage, then the validation job.
 
-Storage layout: the keys ``uploads/<submission id>/weights.safetensors`` or ``.../model.onnx``
-(+ ``.../manifest.json``), in whichever storage backend is configured; the artifact row's ``path``
-is that key. Bodies stream first into this host's staging folder (``app.storage.scratch``), are
-stored once the rows exist, and the staging folder is deleted whatever happens.
+Storage layout (``foundation.storage.keys``): ``uploads/<submission id>/weights.safetensors`` or
+``.../model.onnx`` (+ ``.../manifest.json``), in whichever storage backend is configured; the
+artifact row's ``path`` is that key. Bodies stream first into this host's staging folder
+(``foundation.storage.scratch``), are stored once the rows exist, and the staging folder is
+deleted whatever happens.
 """
 
 from __future__ import annotations
@@ -16,8 +17,14 @@ import sqlalchemy as sa
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app.core.config import Settings
-from app.core.models import (
+from app.submissions import repository
+from app.submissions.schemas import SubmissionAccepted, SubmissionFields
+from app.submissions.upload import ReceivedFile, ReceivedForm, UploadError
+from app.users.service import quotas_of
+from foundation.config import Settings
+from foundation.jobs.payloads import ValidatePayload
+from foundation.jobs.service import create_job
+from foundation.models import (
     Job,
     JobStatus,
     Model,
@@ -29,13 +36,9 @@ from app.core.models import (
     WeightArtifact,
     utcnow,
 )
-from app.jobs.service import create_job
-from app.storage import delete_prefix, put_file, storage_from_settings
-from app.submissions import repository
-from app.submissions.schemas import SubmissionAccepted, SubmissionFields
-from app.submissions.upload import ReceivedFile, ReceivedForm, UploadError
-from app.users.service import quotas_of
-from worker.inspection import (
+from foundation.storage import delete_prefix, put_file, storage_from_settings
+from foundation.storage.keys import upload_manifest_key, upload_prefix
+from scoring.models.inspection import (
     InspectionError,
     InspectionLimits,
     PickleRefusedError,
@@ -45,13 +48,11 @@ from worker.inspection import (
     inspect_upload,
     parse_manifest,
 )
-from worker.inspection.filekind import CONVERT_HINT, PICKLE_EXTENSIONS
+from scoring.models.inspection.filekind import CONVERT_HINT, PICKLE_EXTENSIONS
 
 FILE_FIELD = "file"
-UPLOADS = "uploads"
-MANIFEST_FILE = "manifest.json"
 STORED_NAMES = {".safetensors": "weights.safetensors", ".onnx": "model.onnx"}
-VALIDATE_JOB = "validate"
+VALIDATE_JOB = ValidatePayload.kind
 
 
 class UnsupportedUploadError(UploadError):
@@ -72,11 +73,6 @@ class QuotaExceededError(UploadError):
 class SubmissionNotFoundError(LookupError):
     def __init__(self, submission_id: int) -> None:
         super().__init__(f"submission {submission_id} not found")
-
-
-def upload_prefix(submission_id: int) -> str:
-    """The storage prefix of one submission's files."""
-    return f"{UPLOADS}/{submission_id}"
 
 
 def remove_upload(settings: Settings, submission_id: int) -> int:
@@ -204,8 +200,7 @@ def submit(
     model.weights_artifact.path = store_upload(settings, submission.id, upload, fields.manifest)
     job = create_job(
         session,
-        VALIDATE_JOB,
-        {"submission_id": submission.id},
+        ValidatePayload(submission_id=submission.id),
         owner_id=user.id,
         model_id=model.id,
         submission_id=submission.id,
@@ -222,7 +217,7 @@ def store_upload(
     storage = storage_from_settings(settings)
     prefix = upload_prefix(submission_id)
     if manifest:
-        storage.write(f"{prefix}/{MANIFEST_FILE}", [manifest.encode()])
+        storage.write(upload_manifest_key(submission_id), [manifest.encode()])
     stored = put_file(storage, f"{prefix}/{upload.path.name}", upload.path)
     if stored.sha256 != upload.sha256:  # the staged file changed under us: keep nothing
         delete_prefix(storage, prefix)

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.core.models import Role, User
+from foundation.models import Role, User
 
 
 def by_email(session: Session, email: str) -> User | None:

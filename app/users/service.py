@@ -9,10 +9,10 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.core.config import Settings
-from app.core.models import Role, User
 from app.core.security import generate_password, hash_password
 from app.users import repository
+from foundation.config import Settings
+from foundation.models import Role, User
 
 GENERATED_ADMIN_EMAIL = "admin@localhost"
 ADMIN_CREDENTIALS_FILE = "initial-admin.txt"

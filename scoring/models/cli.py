@@ -9,8 +9,9 @@ from pathlib import Path
 
 import typer
 
+from scoring.models.convert import convert_checkpoint
 from scoring.models.registry import create_model, list_models, model_info, parameter_count
-from scoring.models.weights import WeightsMismatchError, convert_checkpoint, file_sha256
+from scoring.models.weights import WeightsMismatchError, file_sha256
 
 
 def convert(

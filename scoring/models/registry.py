@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from torch import nn
 
+from scoring.models.weights import load_weights
 from scoring.registry import Registry
 
 IMAGENET_MEAN = (0.485, 0.456, 0.406)
@@ -79,8 +80,6 @@ def create_model(name: str, pretrained: bool = False, **kwargs: object) -> nn.Mo
     model = MODELS.factory(name)(**kwargs)
     assert isinstance(model, nn.Module)
     if pretrained:
-        from scoring.models.weights import load_weights
-
         weights = model_info(name).default_weights
         if weights is None:
             raise ValueError(f"model {name!r} ships no pretrained weights; pass a weights file")

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import torch
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file
 from torch import nn
 
 StateDict = dict[str, torch.Tensor]
@@ -80,19 +80,6 @@ def load_state_dict_checked(model: nn.Module, state: Mapping[str, torch.Tensor])
 
 def load_weights(model: nn.Module, path: str | Path) -> nn.Module:
     return load_state_dict_checked(model, read_state_dict(path))
-
-
-def convert_checkpoint(pth_path: str | Path, arch: str, out_path: str | Path) -> Path:
-    """Check a torch state dict against registry architecture ``arch``; write safetensors."""
-    from scoring.models.registry import create_model
-
-    state = read_state_dict(pth_path)
-    model = load_state_dict_checked(create_model(arch), state)
-    out_path = Path(out_path)
-    out_path.parent.mkdir(parents=True, exist_ok=True)
-    tensors = {key: value.detach().contiguous() for key, value in model.state_dict().items()}
-    save_file(tensors, str(out_path), metadata={"arch": arch})
-    return out_path
 
 
 def file_sha256(path: str | Path) -> str:

@@ -16,10 +16,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.catalog.visibility import get_viewer
-from app.core import migrations
-from app.core.config import Settings
-from app.core.db import create_session_factory
-from app.core.models import (
+from app.main import create_app
+from app.published.service import seed_published
+from foundation import migrations
+from foundation.config import Settings
+from foundation.db import create_session_factory
+from foundation.models import (
     Benchmark,
     Job,
     JobStatus,
@@ -32,8 +34,6 @@ from app.core.models import (
     Visibility,
     utcnow,
 )
-from app.main import create_app
-from app.published.service import seed_published
 from tests.app.services import make_settings, temporary_postgres_database
 
 PRIVATE_MODEL = "secret-net"

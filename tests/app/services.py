@@ -24,17 +24,17 @@ from fastapi.testclient import TestClient
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core import migrations
-from app.core.config import Settings
-from app.core.db import create_session_factory, unit_of_work
-from app.core.models import Job
-from app.jobs.dispatch import JobDispatcher
-from app.jobs.service import create_job
 from app.main import create_app
-from app.storage import Storage
-from app.storage.local import LocalStorage
+from foundation import migrations
+from foundation.config import Settings
+from foundation.db import QueuedJob, create_session_factory, enqueue_after_commit
+from foundation.jobs.dispatch import unit_of_work_sending_jobs
+from foundation.jobs.payloads import parse_payload
+from foundation.jobs.service import create_job
+from foundation.models import Job
+from foundation.storage import Storage
+from foundation.storage.local import LocalStorage
 from tests.live import wait_for
-from worker.config import make_celery
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 POSTGRES_URL = os.environ.get(
@@ -189,8 +189,25 @@ def submit_job(
     queue: str = "default",
 ) -> int:
     """Create a job the way a request does: commit the row, then send its task."""
-    with unit_of_work(factory, JobDispatcher(make_celery(settings), factory)) as session:
-        job: Job = create_job(session, kind, payload, queue=queue)
+    with unit_of_work_sending_jobs(factory, settings) as session:
+        job: Job = create_job(session, parse_payload(kind, payload), queue=queue)
+    return job.id
+
+
+def submit_unchecked_job(
+    settings: Settings,
+    factory: sessionmaker[Session],
+    kind: str,
+    payload: dict[str, Any],
+    queue: str = "default",
+) -> int:
+    """Send a job row that ``create_job`` would refuse (an unknown kind, a payload that does not
+    fit), as an old or hand-edited row would be: the worker must fail it readably."""
+    with unit_of_work_sending_jobs(factory, settings) as session:
+        job = Job(kind=kind, payload=payload, queue=queue)
+        session.add(job)
+        session.flush()
+        enqueue_after_commit(session, QueuedJob(job.id, job.queue))
     return job.id
 
 

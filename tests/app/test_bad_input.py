@@ -3,8 +3,8 @@
 import pytest
 from fastapi.testclient import TestClient
 
-from app.core.config import Settings
 from app.main import create_app
+from foundation.config import Settings
 
 BAD_REQUESTS = [
     ("GET", "/api/v1/jobs/abc"),

@@ -5,10 +5,10 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core import migrations
-from app.core.config import Settings
-from app.core.models import Benchmark, Model, Score, ScoreStatus
 from app.main import create_app
+from foundation import migrations
+from foundation.config import Settings
+from foundation.models import Benchmark, Model, Score, ScoreStatus
 
 
 def test_healthz_reports_database_and_queue(client: TestClient) -> None:

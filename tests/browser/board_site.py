@@ -12,8 +12,8 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from app.core.config import Settings
 from app.main import create_app
+from foundation.config import Settings
 from tests.app.board import People, board_database, board_factory, board_settings, people
 from tests.live import uvicorn_in_thread
 

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
+from foundation.config import Settings
 from tests.app.services import WorkerProcess
 from tests.app.submissions.conftest import RESNET20, start_from_an_idle_queue
 from tests.app.submissions.live import live_server

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from app.core import migrations
-from app.core.config import Settings
+from foundation import migrations
+from foundation.config import Settings
 from tests.app.services import make_settings, temporary_postgres_database
 from tests.chaos.servers import PostgresCluster, RedisServer, install_completion_ledger
 

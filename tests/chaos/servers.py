@@ -17,9 +17,9 @@ import redis
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core import migrations
-from app.core.config import Settings
-from app.core.models import Job, JobStatus
+from foundation import migrations
+from foundation.config import Settings
+from foundation.models import Job, JobStatus
 from tests.app.services import REPO_ROOT, settings_env
 from tests.live import free_port, holds_for, wait_for
 

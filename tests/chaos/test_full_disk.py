@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from app.core.config import Settings
-from app.storage import StorageFullError
-from app.storage.local import LocalStorage
+from foundation.config import Settings
+from foundation.storage import StorageFullError
+from foundation.storage.local import LocalStorage
 from tests.chaos.servers import WebProcess
 
 pytestmark = [pytest.mark.chaos, pytest.mark.timeout(120)]

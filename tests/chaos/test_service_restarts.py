@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
-from app.core.db import create_session_factory
+from foundation.config import Settings
+from foundation.db import create_session_factory
 from tests.app.services import WorkerProcess, submit_job, wait_for
 from tests.chaos.servers import (
     PostgresCluster,

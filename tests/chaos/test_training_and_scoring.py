@@ -8,16 +8,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
-from app.core.db import create_session_factory, unit_of_work
-from app.core.models import Job, JobStatus, ScoreStatus
-from app.jobs.dispatch import JobDispatcher
 from app.reference_models.service import reference_model
-from app.runs import repository, service
+from foundation.config import Settings
+from foundation.db import create_session_factory
+from foundation.jobs.dispatch import unit_of_work_sending_jobs
+from foundation.models import Job, JobStatus, ScoreStatus
+from foundation.runs import repository, service
 from tests.app.services import WorkerProcess, wait_for
 from tests.chaos.servers import assert_each_succeeded_once, wait_all_finished
 from tests.data import DataSource
-from worker.config import make_celery
 
 pytestmark = [pytest.mark.chaos, pytest.mark.timeout(600)]
 MODEL = "chaos-cornet_z"
@@ -70,7 +69,7 @@ def test_worker_killed_mid_training_and_mid_scoring(
 
 
 def start_training(settings: Settings, factory: sessionmaker[Session], dataset: Path) -> int:
-    with unit_of_work(factory, JobDispatcher(make_celery(settings), factory)) as session:
+    with unit_of_work_sending_jobs(factory, settings) as session:
         model = repository.add(session, reference_model(session, MODEL, "cornet_z"))
         job = service.create_training_job(
             session, model, "cpu-quick", str(dataset), per_class=20, val_per_class=5, epochs=2,

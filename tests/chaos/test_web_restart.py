@@ -11,9 +11,9 @@ import httpx
 import pytest
 import sqlalchemy as sa
 
-from app.core.config import Settings
-from app.core.db import create_session_factory, unit_of_work
-from app.core.models import Model, Submission
+from foundation.config import Settings
+from foundation.db import create_session_factory, unit_of_work
+from foundation.models import Model, Submission
 from tests.app.services import WorkerProcess, submit_job
 from tests.chaos.servers import WebProcess, assert_each_succeeded_once, wait_all_finished
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
-from app.core.db import create_session_factory
-from app.core.models import JobStatus
+from foundation.config import Settings
+from foundation.db import create_session_factory
+from foundation.models import JobStatus
 from tests.app.services import WorkerProcess, submit_job, wait_for
 from tests.chaos.servers import assert_each_succeeded_once, read_jobs, wait_all_finished
 

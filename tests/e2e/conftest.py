@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.service import issue_token
-from app.core.db import unit_of_work
 from app.users.service import create_user
+from foundation.db import unit_of_work
 from tests.app.services import client, postgres_url, redis_url, service_settings, session_factory
 
 __all__ = ["client", "postgres_url", "redis_url", "service_settings", "session_factory"]

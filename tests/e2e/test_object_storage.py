@@ -13,13 +13,13 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
-from app.core.models import Job, JobStatus
 from app.main import create_app
-from app.storage import storage_from_settings
+from foundation.config import Settings
+from foundation.models import Job, JobStatus
+from foundation.storage import storage_from_settings
 from tests.app.services import WorkerProcess, wait_for
-from tests.app.storage.s3 import BACKENDS, s3_server, settings_on_backend
 from tests.app.submissions.conftest import RESNET20, start_from_an_idle_queue
+from tests.foundation.storage.s3 import BACKENDS, s3_server, settings_on_backend
 
 BUCKET = "ventral-e2e"
 __all__ = ["s3_server"]

@@ -12,11 +12,11 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
-from app.core.db import unit_of_work
-from app.core.models import Job, JobStatus
 from app.reference_models.service import reference_model, shipped_artifact
-from app.runs import repository
+from foundation.config import Settings
+from foundation.db import unit_of_work
+from foundation.models import Job, JobStatus
+from foundation.runs import repository
 from tests.app.services import WorkerProcess, wait_for
 
 SCORED = "CIFAR10-top1"

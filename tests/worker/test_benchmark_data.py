@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from app.storage import storage_from_settings
+from foundation.storage import storage_from_settings
 from scoring.benchmarks.base import REPO_DATA_DIR
 from tests.app.services import make_settings
 from worker.benchmark_data import benchmark_data_dirs

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
-from app.core.models import Job, JobStatus
+from foundation.config import Settings
+from foundation.models import Job, JobStatus
 from tests.app.services import WorkerProcess, submit_job
 from tests.live import holds_for, wait_for
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
-from app.core.models import Job, JobStatus, ScoreStatus
+from foundation.config import Settings
+from foundation.models import Job, JobStatus, ScoreStatus
 from tests.app.runs.test_ended_jobs import (
     INSTALLED,
     run_summary,

@@ -7,8 +7,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
-from tests.app.services import WorkerProcess, submit_job, wait_for
+from foundation.config import Settings
+from tests.app.services import WorkerProcess, submit_job, submit_unchecked_job, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -73,10 +73,10 @@ def test_bad_payload_fails_readably(
     service_settings: Settings,
     session_factory: sessionmaker[Session],
 ) -> None:
-    job_id = submit_job(service_settings, session_factory, "selfcheck", {"steps": "many"})
+    job_id = submit_unchecked_job(service_settings, session_factory, "selfcheck", {"steps": "many"})
     final = wait_for(lambda: _finished(client, job_id), 30, "job to finish")
     assert final["status"] == "failed"
-    assert "must be numbers" in final["error"]
+    assert final["error"].startswith("the selfcheck job's payload is invalid: steps: ")
 
 
 def test_crashing_handler_is_recorded_as_internal_error(
@@ -102,7 +102,7 @@ def test_unknown_job_kind_fails_readably(
     service_settings: Settings,
     session_factory: sessionmaker[Session],
 ) -> None:
-    job_id = submit_job(service_settings, session_factory, "transmogrify", {})
+    job_id = submit_unchecked_job(service_settings, session_factory, "transmogrify", {})
     final = wait_for(lambda: _finished(client, job_id), 30, "job to finish")
     assert final["status"] == "failed"
     assert final["error"] == "this server does not know how to run a 'transmogrify' job"

@@ -1,12 +1,15 @@
 """Job handlers by kind. A handler does the work of one job kind and reports through the run.
 
-Register with ``@register_handler("kind")``; ``score`` and ``train`` are issue 5's.
+Register with ``@register_handler("kind")``; a handler receives its kind's payload model
+(``foundation.jobs.payloads``), already checked by ``read_payload``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, Protocol
+
+from foundation.jobs.payloads import JobPayload, PayloadError, parse_payload
 
 
 class JobFailedError(Exception):
@@ -21,7 +24,7 @@ class JobReporter(Protocol):
     def log(self, line: str) -> None: ...
 
 
-Handler = Callable[[dict[str, Any], JobReporter], dict[str, Any]]
+Handler = Callable[[Any, JobReporter], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {}
 
 
@@ -41,6 +44,14 @@ def handler_for(kind: str) -> Handler:
         return HANDLERS[kind]
     except KeyError:
         raise JobFailedError(f"this server does not know how to run a {kind!r} job") from None
+
+
+def read_payload(kind: str, data: dict[str, Any]) -> JobPayload:
+    """The row's payload as its kind's model; a readable failure when it does not fit."""
+    try:
+        return parse_payload(kind, data)
+    except PayloadError as error:
+        raise JobFailedError(str(error)) from None
 
 
 def _load_builtin_handlers() -> None:

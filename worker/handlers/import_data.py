@@ -16,8 +16,11 @@ from typing import Any
 
 import numpy as np
 
-from app.core.config import Settings
-from app.storage import Storage, StorageError, objects_cache
+from foundation.config import Settings
+from foundation.jobs.payloads import ImportPayload
+from foundation.runs.service import refresh_data_installed
+from foundation.storage import Storage, StorageError, objects_cache
+from foundation.storage.keys import data_key
 from scoring.data.brainio import load_assembly, load_stimulus_set
 from worker import runtime
 from worker.handlers import JobFailedError, JobReporter, register_handler
@@ -27,27 +30,26 @@ READ_ERRORS = (OSError, ValueError, KeyError, StorageError)
 
 
 @register_handler("import")
-def import_data(payload: dict[str, Any], report: JobReporter) -> dict[str, Any]:
+def import_data(payload: ImportPayload, report: JobReporter) -> dict[str, Any]:
     settings, storage = runtime.settings(), runtime.storage()
-    keys: dict[str, str] = dict(payload.get("keys") or {})
+    keys: dict[str, str] = dict(payload.keys)
     if set(keys) != {"assembly", "stimuli", "images"} or not all(
         map(storage.exists, keys.values())
     ):
         raise JobFailedError("the data to import are gone; upload them again")
     report.progress(0.1, "reading the stimulus set")
     try:
-        summary = _load(settings, storage, keys, str(payload["stimulus_set_identifier"]))
+        summary = _load(settings, storage, keys, payload.stimulus_set_identifier)
     except READ_ERRORS as error:
         _forget(settings, storage, keys)
         raise JobFailedError(f"the data could not be read and were removed: {error}") from None
     report.log(
-        f"{payload['identifier']}: {summary['stimuli']} stimuli, "
-        f"assembly {summary['assembly_dims']}"
+        f"{payload.identifier}: {summary['stimuli']} stimuli, assembly {summary['assembly_dims']}"
     )
     report.progress(0.9, "marking the benchmarks whose data are installed")
     benchmarks = _benchmarks_using(storage, keys)
     report.log(_benchmarks_line(benchmarks))
-    return {"identifier": payload["identifier"], **summary, **benchmarks}
+    return {"identifier": payload.identifier, **summary, **benchmarks}
 
 
 def _load(
@@ -90,7 +92,6 @@ def _forget(settings: Settings, storage: Storage, keys: dict[str, str]) -> None:
 def _benchmarks_using(storage: Storage, keys: dict[str, str]) -> dict[str, Any]:
     """Recompute every benchmark's ``data_installed``; which of those that read the imported
     files now have all their data, and what the others still miss."""
-    from app.runs.service import data_key, refresh_data_installed
     from scoring.benchmarks import benchmark_info
 
     with session() as db:

@@ -1,7 +1,7 @@
 """``score``: one model on one benchmark; writes its score row, then tries the aggregate step.
 
-Payload (built by ``app.runs.service.create_score_jobs``): ``model``, ``model_id``, ``benchmark``,
-``benchmark_id``, ``version``, ``params`` (the benchmark's parametrization) and ``run``.
+Payload: ``foundation.jobs.payloads.ScorePayload``, built by
+``foundation.runs.service.create_score_jobs``.
 Every outcome lands on the score row: the score, or the reason it failed.
 """
 
@@ -9,31 +9,28 @@ from __future__ import annotations
 
 import gc
 import traceback
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app.core.db import unit_of_work
-from app.jobs.dispatch import JobDispatcher
-from app.jobs.lifecycle import JobCancelledError, LostOwnershipError
-from app.runs import service
-from app.storage import ObjectNotFoundError, shared_folder
+from foundation.jobs.lifecycle import JobCancelledError, LostOwnershipError
+from foundation.jobs.payloads import ScorePayload
+from foundation.runs import service
+from foundation.storage import ObjectNotFoundError, shared_folder
+from foundation.storage.keys import ACTIVATIONS
 from worker import runtime
 from worker.benchmark_data import benchmark_data_dirs
-from worker.config import make_celery
 from worker.handlers import JobFailedError, JobReporter, register_handler
 
-ACTIVATIONS = "cache/activations"
 REPLACED = "a newer scoring job replaced this one; its result was not kept"
 
 
 @register_handler("score")
-def run_score(payload: dict[str, Any], report: JobReporter) -> dict[str, Any]:
+def run_score(payload: ScorePayload, report: JobReporter) -> dict[str, Any]:
     job_id = report.job_id
     target = _claim_row(payload, job_id)
     try:
@@ -49,23 +46,23 @@ def run_score(payload: dict[str, Any], report: JobReporter) -> dict[str, Any]:
         raise JobFailedError(reason) from None
     if not _record(payload, lambda db: service.record_score(db, payload, job_id, values)):
         raise JobFailedError(REPLACED)
-    return {"benchmark": payload["benchmark"], **_headline(values)}
+    return {"benchmark": payload.benchmark, **_headline(values)}
 
 
-def _claim_row(payload: dict[str, Any], job_id: int) -> service.ScoreTarget:
+def _claim_row(payload: ScorePayload, job_id: int) -> service.ScoreTarget:
     with session() as db:
-        target = service.score_target(db, int(payload["model_id"]))
+        target = service.score_target(db, payload.model_id)
         owned = service.mark_score_running(db, payload, job_id)
     if not owned:
         raise JobFailedError(REPLACED)
     return target
 
 
-def _record_failure(payload: dict[str, Any], job_id: int, reason: str) -> None:
+def _record_failure(payload: ScorePayload, job_id: int, reason: str) -> None:
     _record(payload, lambda db: service.record_score_failure(db, payload, job_id, reason))
 
 
-def _record(payload: dict[str, Any], write: Callable[[Session], bool]) -> bool:
+def _record(payload: ScorePayload, write: Callable[[Session], bool]) -> bool:
     """Write the row (its own transaction), then try the run's aggregate step."""
     with session() as db:
         kept = write(db)
@@ -75,23 +72,23 @@ def _record(payload: dict[str, Any], write: Callable[[Session], bool]) -> bool:
 
 
 def _score(
-    payload: dict[str, Any], target: service.ScoreTarget, report: JobReporter
+    payload: ScorePayload, target: service.ScoreTarget, report: JobReporter
 ) -> dict[str, Any]:
     from scoring.benchmarks.run import score_model
 
     architecture = scoring_architecture(target.architecture, target.weights_metadata)
-    report.log(f"scoring {payload['model']} ({architecture}) on {payload['benchmark']}")
-    data_dirs = benchmark_data_dirs(runtime.settings(), runtime.storage(), payload["benchmark"])
+    report.log(f"scoring {payload.model} ({architecture}) on {payload.benchmark}")
+    data_dirs = benchmark_data_dirs(runtime.settings(), runtime.storage(), payload.benchmark)
     try:
         score = score_model(
             architecture,
-            payload["benchmark"],
+            payload.benchmark,
             weights=weights_file(target.weights),
             device=runtime_device(),
             data_dir=data_dirs,
             progress=report.progress,
             cache_dir=shared_folder(runtime.settings(), runtime.storage(), ACTIVATIONS),
-            **payload.get("params", {}),
+            **payload.params,
         )
     finally:
         release_memory()
@@ -100,7 +97,7 @@ def _score(
         "ceiling": finite(score.ceiling),
         "ceiled": finite(score.ceiled),
         "error": finite(score.error),
-        "details": {**score.to_json().get("details", {}), "params": payload.get("params", {})},
+        "details": {**score.to_json().get("details", {}), "params": payload.params},
     }
 
 
@@ -177,13 +174,6 @@ def release_memory() -> None:
         torch.cuda.empty_cache()
 
 
-@contextmanager
-def session() -> Iterator[Session]:
+def session() -> AbstractContextManager[Session]:
     """A unit of work of this worker: commits, then sends the jobs it created."""
-    with unit_of_work(runtime.session_factory(), _dispatcher()) as db:
-        yield db
-
-
-@lru_cache
-def _dispatcher() -> JobDispatcher:
-    return JobDispatcher(make_celery(runtime.settings()), runtime.session_factory())
+    return runtime.unit_of_work()

@@ -1,12 +1,10 @@
 """``train``: train a registry architecture with a profile, then make the weights the model's
 artifact and score the model again.
 
-Payload (built by ``app.runs.service.create_training_job``): ``model``, ``model_id``,
-``architecture``, ``profile``, ``dataset`` (an ImageFolder tree or the CIFAR-10 zip folder;
-``None`` = the configured ``training_data_dir``), ``per_class``, ``nproc``, ``max_steps``,
-``parametrization``, ``benchmarks`` (of the re-score; None = all), optionally ``epochs`` and
-``val_per_class``. Checkpoints live in ``storage/<model>/training/``; a job delivered again
-after its worker died resumes after the last finished epoch.
+Payload: ``foundation.jobs.payloads.TrainPayload`` (built by
+``foundation.runs.service.create_training_job``). Checkpoints live in
+``storage/training/<model>/``; a job delivered again after its worker died resumes after the
+last finished epoch.
 """
 
 from __future__ import annotations
@@ -16,7 +14,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from app.storage import put_file, shared_folder
+from foundation.jobs.payloads import TrainPayload
+from foundation.runs.service import attach_trained_weights
+from foundation.storage import put_file, shared_folder
+from foundation.storage.keys import trained_weights_key, training_prefix
 from worker import runtime
 from worker.handlers import JobFailedError, JobReporter, register_handler
 from worker.handlers.score import release_memory, runtime_device, session
@@ -25,23 +26,23 @@ REPORT_EVERY_SECONDS = 1.0
 
 
 @register_handler("train")
-def run_train(payload: dict[str, Any], report: JobReporter) -> dict[str, Any]:
+def run_train(payload: TrainPayload, report: JobReporter) -> dict[str, Any]:
     from scoring.training.isolated import TrainingFailed, train_in_subprocess
 
-    out_dir = training_dir(payload["model"])
+    out_dir = training_dir(payload.model)
     data = training_data(payload, out_dir, report)
-    report.log(f"training {payload['architecture']} ({payload['profile']}) on {data}")
+    report.log(f"training {payload.architecture} ({payload.profile}) on {data}")
     try:
         result = train_in_subprocess(
-            payload["architecture"],
+            payload.architecture,
             data,
             training_profile(payload),
             out_dir,
-            nproc=int(payload.get("nproc") or 1),
+            nproc=payload.nproc,
             device=runtime_device(),
             resume=True,
             progress=ProgressForwarder(report),
-            max_steps=payload.get("max_steps"),
+            max_steps=payload.max_steps,
         )
     except TrainingFailed as error:
         raise JobFailedError(f"training failed: {error}") from None
@@ -50,10 +51,8 @@ def run_train(payload: dict[str, Any], report: JobReporter) -> dict[str, Any]:
     return _attach(payload, result.to_json(), report)
 
 
-def _attach(payload: dict[str, Any], result: dict[str, Any], report: JobReporter) -> dict[str, Any]:
-    from app.runs.service import attach_trained_weights, trained_weights_key
-
-    model_id = int(payload["model_id"])
+def _attach(payload: TrainPayload, result: dict[str, Any], report: JobReporter) -> dict[str, Any]:
+    model_id = payload.model_id
     key = trained_weights_key(model_id, result["sha256"])
     stored = put_file(runtime.storage(), key, Path(result["weights_path"]))
     with session() as db:
@@ -62,8 +61,8 @@ def _attach(payload: dict[str, Any], result: dict[str, Any], report: JobReporter
             model_id,
             result,
             stored,
-            payload.get("parametrization") or "leaderboard",
-            payload.get("benchmarks"),
+            payload.parametrization,
+            payload.benchmarks,
             storage=runtime.storage(),
         )
         score_jobs = [job.id for job in run.jobs]
@@ -75,32 +74,32 @@ def _attach(payload: dict[str, Any], result: dict[str, Any], report: JobReporter
 def training_dir(model: str) -> Path:
     """Checkpoints live here: on the shared storage volume, so another host's worker taking the
     job over resumes them; with an object store, in this host's scratch folder."""
-    return shared_folder(runtime.settings(), runtime.storage(), f"training/{model}") / "output"
+    return shared_folder(runtime.settings(), runtime.storage(), training_prefix(model)) / "output"
 
 
-def training_data(payload: dict[str, Any], out_dir: Path, report: JobReporter) -> Path:
+def training_data(payload: TrainPayload, out_dir: Path, report: JobReporter) -> Path:
     """The dataset folder; the CIFAR-10 zips become a stratified ImageFolder subset in storage."""
     from scoring.training.cifar10 import training_folder
 
-    dataset = Path(payload.get("dataset") or runtime.settings().training_data_dir)
+    dataset = Path(payload.dataset or runtime.settings().training_data_dir)
     if not dataset.is_dir():
         raise JobFailedError(f"training data not found: {dataset} is not a folder on the worker")
     report.progress(0.0, "preparing the training images")
-    per_class = int(payload.get("per_class") or 500)
-    val_per_class = int(payload.get("val_per_class") or 100)
+    per_class = payload.per_class
+    val_per_class = payload.val_per_class
     return training_folder(dataset, out_dir.parent / "data", per_class, val_per_class)
 
 
-def training_profile(payload: dict[str, Any]) -> Any:
+def training_profile(payload: TrainPayload) -> Any:
     """The named profile, with the payload's ``epochs`` when it sets one (short test runs)."""
     from scoring.training.profiles import get_profile
 
     try:
-        profile = get_profile(payload["profile"])
+        profile = get_profile(payload.profile)
     except (KeyError, ValueError) as error:
         raise JobFailedError(f"unknown training profile: {error}") from None
-    epochs = payload.get("epochs")
-    return profile if epochs is None else replace(profile, epochs=int(epochs))
+    epochs = payload.epochs
+    return profile if epochs is None else replace(profile, epochs=epochs)
 
 
 class ProgressForwarder:

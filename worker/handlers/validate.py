@@ -5,7 +5,7 @@ forward pass on a few real CIFAR-10 test images in the sandbox (``worker.sandbox
 parent checks the activations' shapes and finiteness. A refusal deletes the upload folder and the
 model row (its name becomes free again), marks the submission ``refused`` and fails the job with
 the reason. Success marks the model ``ready``, records its commitments and queues one score job
-per registered benchmark (``app.runs.service.create_score_jobs``, the ``gpu`` queue).
+per registered benchmark (``foundation.runs.service.create_score_jobs``, the ``gpu`` queue).
 """
 
 from __future__ import annotations
@@ -25,15 +25,12 @@ import pandas as pd
 import torch
 from PIL import Image
 
-from app.core.db import unit_of_work
-from app.core.models import Model, ModelStatus, Submission, SubmissionStatus, WeightArtifact
-from app.jobs.dispatch import JobDispatcher
-from app.storage import ObjectNotFoundError, delete_prefix
-from app.submissions.service import upload_prefix
-from worker import runtime
-from worker.config import make_celery
-from worker.handlers import JobFailedError, JobReporter, register_handler
-from worker.inspection import (
+from foundation.jobs.payloads import ValidatePayload
+from foundation.models import Model, ModelStatus, Submission
+from foundation.storage import ObjectNotFoundError
+from foundation.storage.keys import upload_manifest_key
+from foundation.submissions import accept_submission, delete_upload, refuse_submission
+from scoring.models.inspection import (
     InspectionError,
     InspectionLimits,
     OnnxManifest,
@@ -41,6 +38,8 @@ from worker.inspection import (
     inspect_upload,
     parse_manifest,
 )
+from worker import runtime
+from worker.handlers import JobFailedError, JobReporter, register_handler
 from worker.sandbox import (
     MODEL_OUTPUT,
     ArchitectureSpec,
@@ -72,8 +71,8 @@ class StoredUpload:
 
 
 @register_handler("validate")
-def validate_submission(payload: dict[str, Any], report: JobReporter) -> dict[str, Any]:
-    upload = load_upload(_submission_id(payload))
+def validate_submission(payload: ValidatePayload, report: JobReporter) -> dict[str, Any]:
+    upload = load_upload(payload.submission_id)
     report.progress(0.05, "checking the file")
     try:
         inspection = inspect_stored(upload)
@@ -87,13 +86,6 @@ def validate_submission(payload: dict[str, Any], report: JobReporter) -> dict[st
     accept(upload, outcome)
     report.progress(1.0, "validated; scoring queued")
     return outcome
-
-
-def _submission_id(payload: dict[str, Any]) -> int:
-    try:
-        return int(payload["submission_id"])
-    except (KeyError, TypeError, ValueError):
-        raise JobFailedError("validate job without a submission id") from None
 
 
 def load_upload(submission_id: int) -> StoredUpload:
@@ -152,7 +144,7 @@ def inspect_stored(upload: StoredUpload) -> Inspection:
 
 def _manifest_text(upload: StoredUpload) -> str:
     try:
-        with runtime.storage().open(f"{upload_prefix(upload.submission_id)}/manifest.json") as file:
+        with runtime.storage().open(upload_manifest_key(upload.submission_id)) as file:
             return file.read().decode("utf-8", errors="replace")
     except ObjectNotFoundError:
         raise InspectionError("an ONNX upload needs a manifest") from None
@@ -259,37 +251,26 @@ def _load(data: bytes, size: int) -> np.ndarray:
 
 def refuse(upload: StoredUpload) -> None:
     """Nothing half-written stays: the files and the model row go, the submission says refused."""
-    delete_prefix(runtime.storage(), upload_prefix(upload.submission_id))
+    delete_upload(runtime.storage(), upload.submission_id)
     if runtime.storage().local_root is None:
         upload.path.unlink(missing_ok=True)  # this host's downloaded copy
     with runtime.session_factory().begin() as session:
-        model = session.get(Model, upload.model_id)
-        if model is not None:
-            artifact = model.weights_artifact
-            session.delete(model)
-            if artifact is not None:
-                session.delete(artifact)
-        submission = session.get(Submission, upload.submission_id)
-        if submission is not None:
-            submission.status = SubmissionStatus.refused
-            submission.model_id = None
+        refuse_submission(session, upload.submission_id, upload.model_id)
 
 
 def accept(upload: StoredUpload, outcome: dict[str, Any]) -> None:
     """The model is ready; its score jobs (every registered benchmark) go out after the commit."""
-    from app.runs.service import create_score_jobs
-
-    factory = runtime.session_factory()
-    with unit_of_work(factory, JobDispatcher(make_celery(runtime.settings()), factory)) as session:
-        model = session.get(Model, upload.model_id)
-        submission = session.get(Submission, upload.submission_id)
-        if model is None or submission is None:
+    with runtime.unit_of_work() as session:
+        run = accept_submission(
+            session,
+            upload.submission_id,
+            upload.model_id,
+            commitments(upload),
+            architecture_metadata(upload),
+            storage=runtime.storage(),
+        )
+        if run is None:
             raise JobFailedError("the model was deleted while it was being validated")
-        model.status = ModelStatus.ready
-        model.region_commitments = commitments(upload)
-        model.model_metadata = {**model.model_metadata, **architecture_metadata(upload)}
-        submission.status = SubmissionStatus.accepted
-        run = create_score_jobs(session, model, storage=runtime.storage())
     outcome["model_status"] = ModelStatus.ready.value
     outcome["score_jobs"] = [job.id for job in run.jobs]
     outcome["benchmarks_skipped"] = run.skipped
@@ -321,6 +302,3 @@ def architecture_metadata(upload: StoredUpload) -> dict[str, Any]:
     info = model_info(upload.architecture)
     count = parameter_count(create_model(upload.architecture, pretrained=False))
     return {"depth": info.depth, "parameter_count": count, "family": info.family}
-
-
-__all__ = ["WeightArtifact", "validate_submission"]

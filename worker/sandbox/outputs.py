@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from safetensors.numpy import load as load_safetensors
 
-from worker.inspection import InspectionError, InspectionLimits, parse_safetensors_header
+from scoring.models.inspection import InspectionError, InspectionLimits, parse_safetensors_header
 from worker.sandbox.errors import SandboxOutputError
 from worker.sandbox.spec import ShapeSpec
 

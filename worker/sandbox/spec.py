@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from worker.inspection.manifest import OnnxManifest
+from scoring.models.inspection.manifest import OnnxManifest
 
 ShapeSpec = tuple[int | None, ...]
 FileName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")]

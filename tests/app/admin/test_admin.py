@@ -12,10 +12,10 @@ import sqlalchemy as sa
 import xarray as xr
 from fastapi.testclient import TestClient
 
-from app.core.config import Settings
-from app.core.models import Job, JobStatus, Model, Score, ScoreStatus
-from app.runs.service import ensure_benchmark_row
-from app.storage.local import LocalStorage
+from foundation.config import Settings
+from foundation.models import Job, JobStatus, Model, Score, ScoreStatus
+from foundation.runs.service import ensure_benchmark_row
+from foundation.storage.local import LocalStorage
 from tests.app.services import without_imported_data
 from tests.app.submissions.conftest import RESNET20, bearer, new_token, unique_name
 from tests.app.submissions.test_upload_refusals import post

@@ -7,11 +7,11 @@ import re
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
-from app.core.db import unit_of_work
-from app.core.models import User
 from app.main import create_app
 from app.users.service import create_user
+from foundation.config import Settings
+from foundation.db import unit_of_work
+from foundation.models import User
 from tests.app.auth.test_accounts import page_csrf, sign_up, unique_email
 
 

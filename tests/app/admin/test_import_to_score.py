@@ -18,15 +18,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.admin.dataimport import delete_data
-from app.core.config import Settings
-from app.core.db import unit_of_work
-from app.core.models import Job
 from app.main import create_app
 from app.reference_models.service import reference_model
-from app.runs import repository
-from app.storage import storage_from_settings
+from foundation.config import Settings
+from foundation.db import unit_of_work
+from foundation.models import Job
+from foundation.runs import repository
+from foundation.storage import storage_from_settings
 from tests.app.services import WorkerProcess, wait_for
-from tests.app.storage.s3 import BACKENDS, s3_server, settings_on_backend
 from tests.app.submissions.conftest import (
     NewToken,
     bearer,
@@ -34,6 +33,7 @@ from tests.app.submissions.conftest import (
     start_from_an_idle_queue,
     unique_name,
 )
+from tests.foundation.storage.s3 import BACKENDS, s3_server, settings_on_backend
 from tests.scoring.benchmarks.conftest import hvm_like_data, hvm_like_metadata
 
 __all__ = ["hvm_like_data", "hvm_like_metadata", "new_token", "s3_server"]

@@ -5,8 +5,8 @@ import uuid
 
 from fastapi.testclient import TestClient
 
-from app.core.config import Settings
 from app.main import create_app
+from foundation.config import Settings
 
 
 def fresh_client(settings: Settings) -> TestClient:

@@ -5,7 +5,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.models import Benchmark, Model, Score, ScoreStatus, Source
+from foundation.models import Benchmark, Model, Score, ScoreStatus, Source
 from tests.app.board import PRIVATE_MODEL, People, add_scored_model, viewing_as
 
 

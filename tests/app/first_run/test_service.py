@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
-from app.core.models import Job
 from app.first_run.service import kick_off, kick_off_on_fresh_install
 from app.reference_models.service import seed_reference_models
+from foundation.config import Settings
+from foundation.models import Job
 from tests.data import DataSource
 
 

@@ -7,9 +7,9 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
-from app.core.models import Job, JobStatus
 from app.main import create_app
+from foundation.config import Settings
+from foundation.models import Job, JobStatus
 from tests.live import uvicorn_in_thread
 
 CHROMIUM = os.environ.get("VENTRAL_CHROMIUM", "/usr/bin/chromium")

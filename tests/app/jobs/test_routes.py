@@ -3,7 +3,7 @@
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.models import Job, JobStatus
+from foundation.models import Job, JobStatus
 
 
 def add_job(factory: sessionmaker[Session], **values: object) -> int:

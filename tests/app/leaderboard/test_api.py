@@ -3,7 +3,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.models import Model, Visibility
+from foundation.models import Model, Visibility
 from tests.app.board import PRIVATE_MODEL, People, add_scored_model, viewing_as
 
 

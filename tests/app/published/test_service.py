@@ -1,9 +1,9 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.models import Benchmark, Model, Score, Source
 from app.leaderboard.repository import scores_version
 from app.published.service import family_of, model_name, seed_published
+from foundation.models import Benchmark, Model, Score, Source
 from tests.app.board import People
 
 

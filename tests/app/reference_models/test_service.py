@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.reference_models.service import reference_names, seed_reference_models
-from app.runs import repository
+from foundation.runs import repository
 
 
 @pytest.fixture

@@ -7,15 +7,18 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
-from app.core.db import QueuedJob, unit_of_work
-from app.core.models import Job, JobStatus, Model, Score, ScoreStatus, utcnow
-from app.jobs.service import sweep_jobs
-from app.runs import repository, service
+from foundation.config import Settings
+from foundation.db import QueuedJob, unit_of_work
+from foundation.jobs.payloads import ScorePayload
+from foundation.jobs.service import sweep_jobs
+from foundation.models import Job, JobStatus, Model, Score, ScoreStatus, utcnow
+from foundation.runs import repository, service
+from foundation.startup import install_job_hooks
 from tests.app.services import without_imported_data
 from tests.app.submissions.conftest import NewToken, bearer, new_token, unique_name
 
@@ -24,6 +27,15 @@ __all__ = ["new_token"]
 INSTALLED = "CIFAR10-top1"
 I2N = "CIFAR10H-i2n"
 SCORED = {"raw": 0.8, "ceiled": 0.8, "ceiling": None, "error": 0.01, "details": {}}
+
+
+@pytest.fixture(autouse=True)
+def job_hooks() -> None:
+    install_job_hooks()  # what the web, the worker and the CLI do when they start
+
+
+def payload_of(job: Job) -> ScorePayload:
+    return ScorePayload.model_validate(job.payload)
 
 
 def scoring_run(
@@ -56,13 +68,13 @@ def worker_died(
         job.status, job.attempts = JobStatus.running, attempts
         job.cancel_requested = cancel_requested
         job.started_at = job.heartbeat_at = long_ago
-        assert service.mark_score_running(session, job.payload, job_id)
+        assert service.mark_score_running(session, payload_of(job), job_id)
 
 
 def record_success(factory: sessionmaker[Session], job_id: int) -> None:
     with factory.begin() as session:
         payload = session.get_one(Job, job_id).payload
-        assert service.record_score(session, payload, job_id, SCORED)
+        assert service.record_score(session, ScorePayload.model_validate(payload), job_id, SCORED)
 
 
 def score_of(factory: sessionmaker[Session], job_id: int) -> Score:
@@ -168,4 +180,4 @@ def test_admin_deleting_a_model_cancels_its_score_jobs_and_ends_their_run_quietl
     assert job_status(session_factory, queued) is JobStatus.cancelled
     with session_factory.begin() as session:  # what the running job's handler does next
         assert session.scalar(sa.select(Model).where(Model.name == name)) is None
-        assert not service.finish_run_if_complete(session, payload)
+        assert not service.finish_run_if_complete(session, ScorePayload.model_validate(payload))

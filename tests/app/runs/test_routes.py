@@ -4,12 +4,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.service import issue_token
-from app.core.db import unit_of_work
-from app.core.models import Job
 from app.reference_models.service import reference_model
-from app.runs import repository
 from app.users.repository import by_email
 from app.users.service import create_user
+from foundation.db import unit_of_work
+from foundation.models import Job
+from foundation.runs import repository
 
 ADMIN_EMAIL = "runs-admin@test.example"
 USER_EMAIL = "runs-user@test.example"

@@ -6,10 +6,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.models import Score, ScoreStatus
-from app.runs import repository, service, studies
-from app.storage import Storage
-from app.storage.local import LocalStorage
+from app.runs import studies
+from foundation.models import Score, ScoreStatus
+from foundation.runs import repository, service
+from foundation.storage import Storage
+from foundation.storage.local import LocalStorage
 
 
 @pytest.fixture

@@ -16,11 +16,11 @@ from safetensors.torch import load_file, save_file
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.auth.service import issue_token
-from app.core.config import Settings
-from app.core.db import unit_of_work
-from app.core.models import Job, JobStatus, Model, Submission
 from app.users.service import create_user
-from worker.config import make_celery
+from foundation.config import Settings
+from foundation.db import unit_of_work
+from foundation.jobs.queues import celery_client
+from foundation.models import Job, JobStatus, Model, Submission
 
 RESNET20 = Path(__file__).resolve().parents[3] / "data" / "weights" / "resnet20_cifar10.safetensors"
 NewToken = Callable[..., str]
@@ -105,7 +105,7 @@ def huge_shape_safetensors(path: Path) -> Path:
 def start_from_an_idle_queue(settings: Settings, factory: sessionmaker[Session]) -> None:
     """Earlier tests leave validation jobs queued; a worker started now should not work through
     that backlog first (one fresh process per task): cancel them and purge their messages."""
-    make_celery(settings).control.purge()
+    celery_client(settings).control.purge()
     with factory.begin() as session:
         session.execute(
             sa.update(Job)

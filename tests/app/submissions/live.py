@@ -10,7 +10,7 @@ from pathlib import Path
 
 import httpx
 
-from app.core.config import Settings
+from foundation.config import Settings
 from tests.app.services import REPO_ROOT, settings_env
 from tests.live import free_port, wait_for
 

@@ -12,8 +12,8 @@ from fastapi.testclient import TestClient
 from onnx import helper
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
 from app.main import create_app
+from foundation.config import Settings
 from tests.app.submissions.conftest import (
     RESNET20,
     NewToken,

@@ -10,8 +10,8 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
-from app.core.models import Job, Model, ModelStatus, Submission, SubmissionStatus
+from foundation.config import Settings
+from foundation.models import Job, Model, ModelStatus, Submission, SubmissionStatus
 from tests.app.services import WorkerProcess, wait_for
 from tests.app.submissions.conftest import (
     RESNET20,

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.db import unit_of_work
-from app.core.models import Job, JobStatus, Model
-from app.runs.service import create_score_jobs
+from foundation.db import unit_of_work
+from foundation.models import Job, JobStatus, Model
+from foundation.runs.service import create_score_jobs
 from tests.app.services import without_imported_data
 from tests.app.submissions.conftest import RESNET20, NewToken, bearer, unique_name
 from tests.app.submissions.test_upload_refusals import post

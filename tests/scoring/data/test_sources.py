@@ -148,7 +148,7 @@ def test_the_cli_without_a_mirror_says_in_one_sentence_what_to_set(tmp_path: Pat
     env = {k: v for k, v in os.environ.items() if not k.startswith("VENTRAL_")}
     env |= {"VENTRAL_VAR_DIR": str(tmp_path / "var"), "VENTRAL_FIRST_RUN": "false"}
     done = subprocess.run(
-        [sys.executable, "-m", "app.cli", "data", "fetch", "cifar10"],
+        [sys.executable, "-m", "cli.main", "data", "fetch", "cifar10"],
         cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert done.returncode == 1, done.stderr

@@ -11,12 +11,8 @@ from typer.testing import CliRunner
 
 from scoring.models import create_model
 from scoring.models.cli import register
-from scoring.models.weights import (
-    WeightsMismatchError,
-    convert_checkpoint,
-    load_weights,
-    read_state_dict,
-)
+from scoring.models.convert import convert_checkpoint
+from scoring.models.weights import WeightsMismatchError, load_weights, read_state_dict
 
 
 def _cli() -> typer.Typer:

@@ -2,7 +2,8 @@
 
 import pytest
 
-from worker.handlers import JobFailedError, handler_for
+from foundation.jobs.payloads import SelfcheckPayload
+from worker.handlers import JobFailedError, handler_for, read_payload
 
 
 class Recorder:
@@ -19,7 +20,7 @@ class Recorder:
 
 def test_selfcheck_reports_every_step() -> None:
     recorder = Recorder()
-    result = handler_for("selfcheck")({"steps": 4, "step_seconds": 0}, recorder)
+    result = handler_for("selfcheck")(SelfcheckPayload(steps=4, step_seconds=0), recorder)
     assert result == {"steps": 4}
     assert [fraction for fraction, _ in recorder.progress_calls] == [0.25, 0.5, 0.75, 1.0]
     assert recorder.lines[-1] == "step 4/4 ok"
@@ -28,16 +29,22 @@ def test_selfcheck_reports_every_step() -> None:
 def test_selfcheck_fails_where_asked_with_a_readable_error() -> None:
     recorder = Recorder()
     with pytest.raises(JobFailedError, match="failed at step 3 of 5, as requested"):
-        handler_for("selfcheck")({"steps": 5, "step_seconds": 0, "fail_at_step": 3}, recorder)
+        payload = SelfcheckPayload(steps=5, step_seconds=0, fail_at_step=3)
+        handler_for("selfcheck")(payload, recorder)
     assert len(recorder.progress_calls) == 2
 
 
 @pytest.mark.parametrize(
     "payload", [{"steps": 0}, {"steps": "x"}, {"step_seconds": -1}, {"steps": 10**6}]
 )
-def test_selfcheck_refuses_bad_payloads(payload: dict[str, object]) -> None:
-    with pytest.raises(JobFailedError, match="self-check payload"):
-        handler_for("selfcheck")(payload, Recorder())
+def test_a_bad_selfcheck_payload_fails_the_job_readably(payload: dict[str, object]) -> None:
+    with pytest.raises(JobFailedError, match="the selfcheck job's payload is invalid: step"):
+        read_payload("selfcheck", payload)
+
+
+def test_unknown_fields_are_refused() -> None:
+    with pytest.raises(JobFailedError, match="stepz: Extra inputs are not permitted"):
+        read_payload("selfcheck", {"stepz": 3})
 
 
 def test_unknown_kind_is_a_readable_failure() -> None:

@@ -6,23 +6,21 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.core.config import Settings
-from app.core.db import unit_of_work
-from app.core.models import Job, JobStatus, Model, ScoreStatus
-from app.jobs.dispatch import JobDispatcher
 from app.reference_models.service import reference_model
-from app.runs import repository, service
-from app.storage.local import LocalStorage
+from foundation.config import Settings
+from foundation.jobs.dispatch import unit_of_work_sending_jobs
+from foundation.models import Job, JobStatus, Model, ScoreStatus
+from foundation.runs import repository, service
+from foundation.storage.local import LocalStorage
 from scoring.training.checkpoints import list_checkpoints
 from tests.app.services import WorkerProcess, wait_for
 from tests.data import DataSource
-from worker.config import make_celery
 
 MODEL = "train-cornet_z"
 
 
 def start_training(settings: Settings, factory: sessionmaker[Session], dataset: Path) -> int:
-    with unit_of_work(factory, JobDispatcher(make_celery(settings), factory)) as session:
+    with unit_of_work_sending_jobs(factory, settings) as session:
         model = repository.add(session, reference_model(session, MODEL, "cornet_z"))
         job = service.create_training_job(
             session, model, "cpu-quick", str(dataset), per_class=30, val_per_class=5, epochs=2,

@@ -17,7 +17,7 @@ import pytest
 import torch
 from safetensors.torch import save_file
 
-from worker.inspection import (
+from scoring.models.inspection import (
     InspectionLimits,
     expected_for_architecture,
     expected_from_state_dict,

@@ -1,0 +1,1 @@
+"""Jobs: the lifecycle of an attempt, the repository, sending tasks, queue names, payloads."""

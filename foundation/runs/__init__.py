@@ -1,0 +1,1 @@
+"""Scoring and training runs: creating their jobs and writing their results back."""
