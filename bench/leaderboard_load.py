@@ -42,10 +42,10 @@ ADMIN_URL = os.environ.get(
     "VENTRAL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 DEFAULT_PATHS = [
-    "/api/v1/leaderboard",
+    "/api/v1/leaderboard?preset=paper-2019",
     "/api/v1/leaderboard?preset=leaderboard",
     "/api/v1/leaderboard?preset=leaderboard&limit=1000",
-    "/",
+    "/?preset=paper-2019",
     "/?preset=leaderboard",
     "/?preset=leaderboard&limit=1000",
 ]

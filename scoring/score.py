@@ -44,6 +44,26 @@ def mean_and_sem(values: np.ndarray) -> tuple[float, float]:
     return float(finite.mean()), float(finite.std(ddof=0) / math.sqrt(finite.size))
 
 
+BOOTSTRAP_SAMPLES = 1000
+
+
+def bootstrap_sem(values: np.ndarray, samples: int = BOOTSTRAP_SAMPLES, seed: int = 0) -> float:
+    """Standard error of the mean of per-image ``values`` by bootstrap over images: the error of
+    a single-split metric (the per-image std would describe images, not the score)."""
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite)]
+    if finite.size < 2:
+        return math.nan
+    rng = np.random.default_rng(seed)
+    means = np.empty(samples)
+    chunk = max(1, 2_000_000 // finite.size)  # bounded memory for 50,000 ImageNet images
+    for start in range(0, samples, chunk):
+        stop = min(samples, start + chunk)
+        picks = rng.integers(0, finite.size, size=(stop - start, finite.size))
+        means[start:stop] = finite[picks].mean(axis=1)
+    return float(means.std(ddof=1))
+
+
 def _json_ready(value: Any) -> Any:
     if isinstance(value, dict):
         return {str(k): _json_ready(v) for k, v in value.items()}

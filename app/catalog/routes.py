@@ -18,7 +18,7 @@ from app.catalog.schemas import (
     Page,
     ScoreOut,
 )
-from app.catalog.visibility import ViewerDep
+from app.catalog.visibility import ViewerDep, is_admin
 from app.core.db import SessionDep
 from app.core.templates import templates
 from app.exports import service as exports
@@ -122,7 +122,12 @@ def model_page(
     request: Request, name: Name, session: SessionDep, viewer: ViewerDep
 ) -> HTMLResponse:
     detail = model_api(name, session, viewer)
-    context = {"model": detail, "chart": charts.spec_json(charts.model_scores_chart(detail))}
+    context = {
+        "model": detail,
+        "chart": charts.spec_json(charts.model_scores_chart(detail)),
+        "admin": is_admin(viewer),
+        "import_command": service.IMPORT_COMMAND,
+    }
     return templates.TemplateResponse(request, "model.html", context)
 
 

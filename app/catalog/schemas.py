@@ -83,6 +83,10 @@ class ScoreOut(BaseModel):
     finished_at: datetime | None
     job_id: int | None
     details: dict[str, Any]
+    state: str = ""
+    """``status``, except ``not installed`` for a score its benchmark's data are missing for
+    (not a failure of the model)."""
+    reason: str | None = None
 
 
 class JobSummaryOut(BaseModel):

@@ -34,7 +34,15 @@ class NotFoundError(LookupError):
     pass
 
 
-def benchmark_out(row: Benchmark, cls: type[BenchmarkOut] = BenchmarkOut) -> BenchmarkOut:
+def benchmark_out(
+    row: Benchmark, cls: type[BenchmarkOut] = BenchmarkOut, installed: set[str] | None = None
+) -> BenchmarkOut:
+    """``installed``: the leaves with data here; an aggregate has its data installed only when
+    every leaf under it has (its stored flag says nothing)."""
+    tree = benchmark_tree()
+    data_installed = row.data_installed
+    if row.identifier in tree.children:
+        data_installed = all(leaf in (installed or set()) for leaf in tree.leaves(row.identifier))
     return cls(
         identifier=row.identifier,
         version=row.version,
@@ -42,7 +50,7 @@ def benchmark_out(row: Benchmark, cls: type[BenchmarkOut] = BenchmarkOut) -> Ben
         metric=row.metric,
         ceiling=row.ceiling,
         ceiling_error=row.ceiling_error,
-        data_installed=row.data_installed,
+        data_installed=data_installed,
         synthetic=row.synthetic,
         reference=row.reference,
         description=row.description,
@@ -52,10 +60,16 @@ def benchmark_out(row: Benchmark, cls: type[BenchmarkOut] = BenchmarkOut) -> Ben
     )
 
 
+def _installed_leaves(rows: Sequence[Benchmark]) -> set[str]:
+    aggregates = benchmark_tree().children
+    return {r.identifier for r in rows if r.data_installed and r.identifier not in aggregates}
+
+
 def benchmark_forest(session: Session) -> list[BenchmarkNodeOut]:
     """Every benchmark as a tree by stored parent; roots first in catalogue order."""
     rows = repository.benchmarks(session)
-    nodes = {row.id: benchmark_out(row, BenchmarkNodeOut) for row in rows}
+    installed = _installed_leaves(rows)
+    nodes = {row.id: benchmark_out(row, BenchmarkNodeOut, installed) for row in rows}
     roots = []
     for row in rows:
         node = nodes[row.id]
@@ -73,8 +87,9 @@ def benchmark_detail(session: Session, viewer: Viewer, identifier: str) -> Bench
     if row is None:
         raise NotFoundError(f"no benchmark {identifier!r}")
     preset = preset_showing(identifier)
+    installed = _installed_leaves(repository.benchmarks(session))
     return BenchmarkDetailOut(
-        **benchmark_out(row).model_dump(),
+        **benchmark_out(row, installed=installed).model_dump(),
         bibtex=row.bibtex,
         children=list(benchmark_tree().children.get(identifier, ())),
         preset=preset or "",
@@ -179,7 +194,10 @@ def model_detail(session: Session, viewer: Viewer, name: str) -> ModelDetailOut:
         citation=metadata.get("citation"),
         region_commitments=model.region_commitments or {},
         metadata=metadata,
-        ranks={preset: model_rank(session, viewer, model.name, preset) for preset in PRESETS},
+        ranks={
+            preset: model_rank(session, viewer, model.name, preset, model_entry(model).origin)
+            for preset in PRESETS
+        },
         scores=[score_out(score) for score in scores],
         jobs=_jobs(session, viewer, model),
     )
@@ -187,8 +205,13 @@ def model_detail(session: Session, viewer: Viewer, name: str) -> ModelDetailOut:
     return detail
 
 
-def model_rank(session: Session, viewer: Viewer, name: str, preset: str) -> int | None:
-    query = board.LeaderboardQuery(preset=preset, limit=board.MAX_LIMIT)
+def model_rank(
+    session: Session, viewer: Viewer, name: str, preset: str, origin: str = ""
+) -> int | None:
+    """The rank in the preset's view that lists the model: its default sources, or the
+    model's own source where that is not one of them."""
+    sources = () if origin in ("", *PRESETS[preset].default_sources) else (origin,)
+    query = board.LeaderboardQuery(preset=preset, sources=sources, limit=board.MAX_LIMIT)
     for row in board.leaderboard(session, viewer, query).rows:
         if row.model.name == name:
             return row.rank
@@ -212,7 +235,21 @@ def _jobs(session: Session, viewer: Viewer, model: Model) -> list[JobSummaryOut]
     ]
 
 
+NOT_INSTALLED = "not installed"
+IMPORT_COMMAND = "ventral data import --assembly F.nc --stimuli F.csv --images F.zip"
+
+
+def score_state(status: ScoreStatus, details: dict[str, object]) -> str:
+    """A failure for missing data is "not installed": nothing went wrong with the model."""
+    reason = str(details.get("reason") or "")
+    if status is ScoreStatus.failed and reason.startswith("data not installed"):
+        return NOT_INSTALLED
+    return status.value
+
+
 def score_out(score: Score) -> ScoreOut:
+    details = score.details or {}
+    reason = details.get("reason")
     return ScoreOut(
         model=score.model.name,
         benchmark=score.benchmark.identifier,
@@ -226,7 +263,9 @@ def score_out(score: Score) -> ScoreOut:
         citation=score.citation,
         finished_at=score.finished_at,
         job_id=score.job_id,
-        details=score.details or {},
+        details=details,
+        state=score_state(score.status, details),
+        reason=str(reason) if reason else None,
     )
 
 
@@ -267,7 +306,7 @@ def compare(session: Session, viewer: Viewer, names: Sequence[str], preset: str)
     missing = [name for name in wanted if name not in visible]
     if missing:
         raise NotFoundError(f"no model {', '.join(map(repr, missing))}")
-    query = board.LeaderboardQuery(preset=preset, limit=board.MAX_LIMIT)
+    query = board.LeaderboardQuery(preset=preset, sources=("all",), limit=board.MAX_LIMIT)
     result = board.leaderboard(session, viewer, query)
     rows = {row.model.name: row for row in result.rows if row.model.name in visible}
     return CompareOut(

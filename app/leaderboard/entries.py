@@ -27,6 +27,8 @@ class ModelEntry:
     architecture: str | None = None
     variant_of: str | None = None
     extras: Mapping[str, float] = field(default_factory=dict, compare=False)
+    has_weights: bool = True
+    """False for a computed model with no weights at all (nothing to score yet)."""
 
     @property
     def origin(self) -> str:
@@ -48,12 +50,30 @@ def model_entry(row: Any) -> ModelEntry:
         family=metadata.get("family") or info.get("family"),
         depth=_number(metadata.get("depth", info.get("depth"))),
         parameters=_number(metadata.get("parameter_count")),
-        training_data=metadata.get("training_data"),
+        training_data=training_data_of(metadata),
         recurrent=bool(metadata.get("recurrent", info.get("recurrent", False))),
         architecture=row.architecture,
         variant_of=metadata.get("variant_of") or info.get("variant_of"),
         extras=metadata.get("paper_extras") or {},
+        has_weights=row.source is not Source.computed or row.weights_artifact_id is not None,
     )
+
+
+def training_data_of(metadata: Mapping[str, Any]) -> str | None:
+    """What the model's current weights were trained on: weights trained here say so (and how
+    well they did), whatever the row was registered with."""
+    weights = metadata.get("weights")
+    if not isinstance(weights, Mapping) or not weights.get("trained_at"):
+        return metadata.get("training_data")
+    classes = weights.get("num_classes")
+    dataset = "CIFAR-10" if classes == 10 else f"{classes} classes"
+    text = f"{dataset} subset, trained here (profile {weights.get('profile')}"
+    text += f", {weights.get('epochs_done')} epochs"
+    accuracy = weights.get("val_accuracy")
+    if isinstance(accuracy, int | float) and isinstance(classes, int) and classes > 0:
+        chance = " — at chance" if accuracy <= 1.5 / classes else ""
+        text += f", validation accuracy {accuracy:.1%}{chance}"
+    return text + ")"
 
 
 @functools.cache

@@ -7,7 +7,6 @@ from typing import Annotated, Literal
 from fastapi import Depends, Query
 
 from app.leaderboard.service import MAX_LIMIT, MAX_OFFSET, LeaderboardQuery
-from scoring.benchmarks.presets import DEFAULT_PRESET
 
 
 def _split(value: str) -> tuple[str, ...]:
@@ -16,11 +15,16 @@ def _split(value: str) -> tuple[str, ...]:
 
 def leaderboard_query(
     preset: Annotated[
-        str, Query(description="leaderboard | paper-2019 | offline")
-    ] = DEFAULT_PRESET,
+        str,
+        Query(description="leaderboard | paper-2019 | offline; empty: this installation's default"),
+    ] = "",
     source: Annotated[
-        str, Query(description="all | computed | published | a published source key; commas")
-    ] = "all",
+        str,
+        Query(
+            description="all | computed | published | a published source key; commas; "
+            "empty: the preset's default sources"
+        ),
+    ] = "",
     exclude: Annotated[str, Query(description="benchmark ids to leave out, commas")] = "",
     q: Annotated[str, Query(max_length=200, description="text filter on the model")] = "",
     family: Annotated[str, Query(max_length=100)] = "",
@@ -72,7 +76,7 @@ def query_params(query: LeaderboardQuery, **changes: object) -> dict[str, str]:
         "order": query.order,
     }
     values.update(changes)
-    defaults = {"preset": DEFAULT_PRESET, "source": "all", "sort": "rank", "order": "asc"}
+    defaults = {"sort": "rank", "order": "asc"}
     return {
         key: _text(value)
         for key, value in values.items()

@@ -36,7 +36,17 @@ def all_scores(session: Session) -> Sequence[ScoreRow]:
             Score.error,
             Score.ceiling,
             Score.status,
+            Score.source,
+            Score.details["decoder"].as_string().label("decoder"),
+            Score.details["by_decoder"].label("by_decoder"),
+            Score.details["reason"].as_string().label("reason"),
         ).join(Benchmark, Score.benchmark_id == Benchmark.id)
+    ).all()
+
+
+def installed_benchmarks(session: Session) -> Sequence[str]:
+    return session.scalars(
+        sa.select(Benchmark.identifier).where(Benchmark.data_installed.is_(True))
     ).all()
 
 
@@ -57,6 +67,7 @@ def all_models(session: Session) -> Sequence[ModelRow]:
             Model.owner_id,
             Model.architecture,
             Model.model_metadata,
+            Model.weights_artifact_id,
         )
     ).all()
 

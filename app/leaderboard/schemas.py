@@ -11,8 +11,8 @@ from scoring.benchmarks.tree import NodeValue
 
 
 class NodeOut(BaseModel):
-    """An aggregate: the mean of ``averaged`` of its ``total`` children; ``missing`` lists the
-    children without a value."""
+    """An aggregate: the mean of its ``total`` children when all have a value; otherwise
+    ``value`` is None, ``averaged`` of ``total`` have one and ``missing`` lists the others."""
 
     value: float | None
     averaged: int
@@ -50,6 +50,8 @@ class LeaderboardRowOut(BaseModel):
     aggregate: NodeOut
     aggregates: dict[str, NodeOut]
     scores: dict[str, ScoreOut]
+    same_model: list[str] = []
+    """Rows of other sources that list the same network."""
 
 
 class LeaderboardOut(BaseModel):
@@ -57,6 +59,7 @@ class LeaderboardOut(BaseModel):
     description: str
     value: str
     headline: str
+    sources: list[str]
     columns: list[ColumnOut]
     total: int
     offset: int
@@ -101,6 +104,7 @@ def _fresh_row_payload(row: LeaderboardRow, board: Leaderboard) -> dict[str, Any
         "aggregate": node_payload(row.aggregate),
         "aggregates": {p: node_payload(row.values[p]) for p in parents},
         "scores": {leaf: score_payload(row.cells.get(leaf), row.values[leaf]) for leaf in leaves},
+        "same_model": list(row.same_model),
     }
 
 
@@ -115,6 +119,7 @@ def leaderboard_payload(board: Leaderboard) -> dict[str, Any]:
         "description": board.preset.description,
         "value": board.preset.value,
         "headline": board.preset.headline,
+        "sources": list(board.query.sources or board.preset.default_sources),
         "columns": [vars(column) for column in board.columns],
         "total": board.total,
         "offset": board.query.offset,

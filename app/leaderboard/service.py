@@ -4,10 +4,15 @@ One query loads every score; the tree is aggregated in memory by ``scoring.bench
 and the result cached per (preset, excluded benchmarks) until the scores version changes.
 Visibility, source and metadata filters, ranking, sorting and paging run per request on the
 cached values, so a private model is only ever seen by its owner and admins.
+
+One row per model per view: a view without a source shows its preset's default sources (the
+paper's table under paper-2019, the 2019 website under leaderboard, plus the models computed
+here); a model another source also lists is marked with those rows' names (``same_model``).
 """
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping
@@ -20,7 +25,7 @@ from app.catalog.visibility import Viewer
 from app.leaderboard import repository
 from app.leaderboard.entries import ModelEntry, model_entry
 from foundation.models import ScoreStatus, Source
-from scoring.benchmarks.presets import DEFAULT_PRESET, PRESETS, benchmark_tree, get_preset
+from scoring.benchmarks.presets import PRESETS, benchmark_tree, computable_default, get_preset
 from scoring.benchmarks.tree import BenchmarkTree, NodeValue, Preset, aggregate
 
 SortOrder = Literal["asc", "desc"]
@@ -47,6 +52,12 @@ class Cell:
     error: float | None
     ceiling: float | None
     status: ScoreStatus
+    source: Source = Source.computed
+    decoder: str | None = None
+    by_decoder: Mapping[str, Mapping[str, float | None]] = field(default_factory=dict)
+    """Values against each decoder's targets (Kar2019), for presets that name one."""
+    reason: str | None = None
+    """Why a failed score failed (or that its data are not installed)."""
 
 
 @dataclass(frozen=True)
@@ -59,9 +70,10 @@ class Column:
 
 @dataclass(frozen=True)
 class LeaderboardQuery:
-    """Everything that selects a view of the board (all of it lives in the page's URL)."""
+    """Everything that selects a view of the board (all of it lives in the page's URL). An
+    empty ``preset`` is the installation's default; empty ``sources`` the preset's."""
 
-    preset: str = DEFAULT_PRESET
+    preset: str = ""
     sources: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     text: str = ""
@@ -84,6 +96,8 @@ class LeaderboardRow:
     aggregate: NodeValue
     values: Mapping[str, NodeValue]
     cells: Mapping[str, Cell]
+    same_model: tuple[str, ...] = ()
+    """Rows of other sources that list the same network (by normalized name)."""
 
 
 @dataclass
@@ -126,6 +140,7 @@ def leaderboard(session: Session, viewer: Viewer, query: LeaderboardQuery) -> Le
     Cached per scores version, query and the exact set of model ids the viewer may see (read
     fresh on every request), so two viewers share a board only if they see the same models.
     """
+    query = replace(query, preset=query.preset or default_preset(session))
     preset = _preset(query.preset)
     exclude = tuple(sorted(set(query.exclude)))
     _check_known(exclude, columns(benchmark_tree(), preset))
@@ -150,6 +165,8 @@ def _build(
     tree = benchmark_tree()
     models = [snapshot.entries[i] for i in visible if i in snapshot.entries]
     values = _values(snapshot, preset, tree, query.exclude, models)
+    sources = query.sources or preset.default_sources
+    twins = _same_models(models)
     rows = [
         LeaderboardRow(
             None,
@@ -157,9 +174,10 @@ def _build(
             values[model.id][preset.headline],
             values[model.id],
             snapshot.cells.get(model.id, {}),
+            tuple(twin.name for twin in twins[_identity(model)] if twin.origin != model.origin),
         )
         for model in models
-        if _source_matches(model, query.sources)
+        if _source_matches(model, sources) and _listed(model, snapshot.cells.get(model.id, {}))
     ]
     ranked = _ranked(rows)
     shown = _sorted([row for row in ranked if _matches(row.model, query)], query, preset, tree)
@@ -173,6 +191,28 @@ def _build(
         families=sorted({m.family for m in models if m.family}),
         origins=sorted({m.origin for m in models}),
     )
+
+
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
+
+
+def _identity(model: ModelEntry) -> str:
+    """``CORnet-S`` (paper), ``CORnet-S`` (website) and ``cornet_s`` name the same network."""
+    return _NOT_ALPHANUMERIC.sub("", model.display_name.lower())
+
+
+def _same_models(models: list[ModelEntry]) -> dict[str, list[ModelEntry]]:
+    found: dict[str, list[ModelEntry]] = {}
+    for model in models:
+        found.setdefault(_identity(model), []).append(model)
+    return found
+
+
+def default_preset(session: Session) -> str:
+    """The preset the board opens on: the first of the preference list this installation can
+    compute (``scoring.benchmarks.presets.DEFAULT_PRESET_PREFERENCE``)."""
+    installed = set(repository.installed_benchmarks(session))
+    return computable_default(lambda identifier: identifier in installed)
 
 
 def columns(tree: BenchmarkTree, preset: Preset, exclude: Iterable[str] = ()) -> list[Column]:
@@ -223,7 +263,11 @@ def _snapshot(session: Session) -> _Snapshot:
 def _load_cells(session: Session) -> dict[int, dict[str, Cell]]:
     cells: dict[int, dict[str, Cell]] = {}
     for row in repository.all_scores(session):
-        cell = Cell(row.raw, row.ceiled, row.error, row.ceiling, row.status)
+        by_decoder = row.by_decoder if isinstance(row.by_decoder, dict) else {}
+        cell = Cell(
+            row.raw, row.ceiled, row.error, row.ceiling, row.status, row.source, row.decoder,
+            by_decoder, row.reason,
+        )  # fmt: skip
         cells.setdefault(row.model_id, {})[row.identifier] = cell
     return cells
 
@@ -262,7 +306,12 @@ def aggregate_model(
     """Only finished scores count; a failed or pending one is missing, never zero. The paper's
     OST = 0 rule applies to a feed-forward model that has some other score under the headline:
     a model scored only elsewhere gets no composite made of the imputed zero alone."""
-    finished = {k: c for k, c in cells.items() if c.status == ScoreStatus.succeeded}
+    finished = {
+        k: chosen
+        for k, c in cells.items()
+        if c.status == ScoreStatus.succeeded
+        and (chosen := with_decoder(c, preset.decoders.get(k))) is not None
+    }
     measured = any(
         leaf in finished
         for leaf in tree.leaves(preset.headline)
@@ -270,6 +319,26 @@ def aggregate_model(
     )
     static = not model.recurrent and measured
     return aggregate(tree, finished, preset, exclude, static_model=static)
+
+
+def _listed(model: ModelEntry, cells: Mapping[str, Cell]) -> bool:
+    """A computed model without weights has nothing to score: it is not listed as if its scores
+    were on their way (a score it already has keeps it listed)."""
+    return model.has_weights or any(c.status == ScoreStatus.succeeded for c in cells.values())
+
+
+def with_decoder(cell: Cell, decoder: str | None) -> Cell | None:
+    """The cell's values against ``decoder``'s targets; ``None`` for a score computed here
+    against another decoder only. Published values are the source's own (the paper's table is
+    logistic-decoded)."""
+    if decoder is None or cell.source is Source.published:
+        return cell
+    values = cell.by_decoder.get(decoder)
+    if values is not None:
+        return replace(
+            cell, raw=values.get("raw"), ceiled=values.get("ceiled"), error=values.get("error")
+        )
+    return cell if cell.decoder in (decoder, None) and not cell.by_decoder else None
 
 
 def _source_matches(model: ModelEntry, sources: tuple[str, ...]) -> bool:

@@ -51,7 +51,8 @@ def column_scales(board: Leaderboard) -> dict[str, ColumnScale]:
 def cell_view(row: LeaderboardRow, column: Column, scale: ColumnScale | None) -> CellView:
     node = row.values[column.identifier]
     if node.value is None:
-        return CellView("—", _missing_title(row, column, node), "", True)
+        text = node.coverage if not column.is_leaf and node.averaged else "—"
+        return CellView(text, _missing_title(row, column, node), "", True)
     style = scale.color(node.value) if scale else ""
     title = _leaf_title(row, column, node) if column.is_leaf else _parent_title(node)
     return CellView(f"{node.value:.3f}", title, style, False)
@@ -60,8 +61,16 @@ def cell_view(row: LeaderboardRow, column: Column, scale: ColumnScale | None) ->
 def _missing_title(row: LeaderboardRow, column: Column, node: NodeValue) -> str:
     cell = row.cells.get(column.identifier)
     if column.is_leaf:
-        return f"missing (score {cell.status.value})" if cell else "missing: not scored"
-    return f"missing: none of its {node.total} children has a score"
+        if cell is None:
+            return "missing: not scored"
+        if cell.reason and cell.reason.startswith("data not installed"):
+            return f"not installed: {cell.reason}"
+        reason = f": {cell.reason}" if cell.reason else ""
+        return f"missing (score {cell.status.value}){reason}"
+    return (
+        f"no value: {node.averaged} of {node.total} children have a score "
+        f"(missing: {', '.join(node.missing)}); a composite needs all of them"
+    )
 
 
 def _leaf_title(row: LeaderboardRow, column: Column, node: NodeValue) -> str:
@@ -73,14 +82,13 @@ def _leaf_title(row: LeaderboardRow, column: Column, node: NodeValue) -> str:
         parts.append(f"± {cell.error:.3f}")
     if cell.ceiling is not None:
         parts.append(f"ceiling {cell.ceiling:.3f}")
+    if cell.ceiled is not None and cell.ceiled > 1:
+        parts.append("above 1: the raw score exceeds the ceiling, itself a noisy estimate")
     return " · ".join(parts)
 
 
 def _parent_title(node: NodeValue) -> str:
-    title = f"mean of {node.averaged} of {node.total} children"
-    if node.missing:
-        title += f"; missing: {', '.join(node.missing)}"
-    return title
+    return f"mean of its {node.total} children"
 
 
 def _fmt(value: float | None) -> str:

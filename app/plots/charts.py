@@ -42,27 +42,42 @@ def plot_chart(plot: PlotOut) -> dict[str, Any] | None:
     return _spec(alt.layer(*layers).properties(width=WIDTH, height=HEIGHT))
 
 
+ABOVE_CEILING = (
+    "ceiled above 1: the raw score exceeds the ceiling, an estimate of the data's own "
+    "reliability that is itself noisy (small or synthetic data); kept, not clipped"
+)
+
+
+def error_bar(value: float, error: float | None, scale: float = 1.0) -> tuple[float, float]:
+    """value ± error (times ``scale``, the ceiling's factor for a ceiled bar), never outside
+    [0, 1] for a bounded score, nor beyond the value itself where it is above 1."""
+    half = abs(error or 0.0) * scale
+    return max(min(0.0, value), value - half), min(max(1.0, value), value + half)
+
+
+def _bar(score: Any) -> dict[str, Any] | None:
+    ceiled = score.ceiled is not None
+    value = score.ceiled if ceiled else score.raw
+    if score.status != "succeeded" or value is None:
+        return None
+    scale = score.ceiled / score.raw if ceiled and score.raw else 1.0
+    low, high = error_bar(value, score.error, abs(scale))
+    note = ABOVE_CEILING if ceiled and value > 1 else ""
+    kind = "ceiled" if ceiled else "raw"
+    return {"benchmark": score.benchmark, "value": value, "low": low, "high": high,
+            "kind": kind, "note": note}  # fmt: skip
+
+
 def model_scores_chart(model: ModelDetailOut) -> dict[str, Any] | None:
     """One bar per benchmark (ceiled where known, else raw) with ± error bars."""
-    rows = [
-        {
-            "benchmark": s.benchmark,
-            "value": v,
-            "low": v - (s.error or 0),
-            "high": v + (s.error or 0),
-            "kind": "ceiled" if s.ceiled is not None else "raw",
-        }
-        for s in model.scores
-        if s.status == "succeeded"
-        and (v := s.ceiled if s.ceiled is not None else s.raw) is not None
-    ]
+    rows = [bar for s in model.scores if (bar := _bar(s)) is not None]
     if not rows:
         return None
     base = alt.Chart(pd.DataFrame(rows)).encode(y=alt.Y("benchmark:N", title=None, sort="-x"))
     bars = base.mark_bar().encode(
         x=alt.X("value:Q", title="score"),
         color=alt.Color("kind:N", scale=alt.Scale(domain=["ceiled", "raw"])),
-        tooltip=["benchmark", alt.Tooltip("value", format=".3f"), "kind"],
+        tooltip=["benchmark", alt.Tooltip("value", format=".3f"), "kind", "note"],
     )
     errors = base.mark_errorbar(ticks=True).encode(x="low:Q", x2="high:Q")
     return _spec(alt.layer(bars, errors).properties(width=WIDTH, height=24 * len(rows)))

@@ -6,12 +6,17 @@ from pydantic import BaseModel
 
 
 class CorrelationOut(BaseModel):
-    """Pearson r over ``n`` models with its two-sided p value (None if n < 3)."""
+    """Pearson r over ``n`` models with its two-sided p value (None below the minimum n, with
+    the ``reason``); ``paper_r`` / ``paper_n``: the paper's value, where the figure is the
+    paper's."""
 
     label: str
     r: float | None
     p: float | None
     n: int
+    reason: str | None = None
+    paper_r: float | None = None
+    paper_n: int | None = None
 
 
 class PointOut(BaseModel):

@@ -6,12 +6,10 @@ Pearson correlation with ImageNet top-1 below / above 70 %, on the values stored
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from scipy import stats
 from sqlalchemy.orm import Session
 
 from app.catalog import repository as catalogue
@@ -19,7 +17,8 @@ from app.catalog.visibility import Viewer
 from app.leaderboard import service as board
 from app.leaderboard.service import LeaderboardRow
 from app.plots.schemas import CorrelationOut, PlotOut, PlotSummaryOut, PointOut
-from scoring.published.statistics import imagenet_correlation
+from scoring.published import statistics
+from scoring.published.statistics import FIGURE_2_EXCLUDED, FIGURE_2_PAPER, imagenet_correlation
 
 PAPER_SOURCES = ("neurips2019-table", "computed")
 IMAGENET_SPLIT = 0.7
@@ -56,11 +55,11 @@ def value_of(column: str) -> Getter:
 
 
 def complete(column: str) -> Getter:
-    """The aggregate only where every child has a value (the paper's composite rule)."""
+    """The aggregate only where every child has a value (the composite rule of the tree)."""
 
     def get(row: LeaderboardRow) -> float | None:
         node = row.values.get(column)
-        return node.value if node is not None and node.averaged == node.total else None
+        return node.value if node is not None and node.complete else None
 
     return get
 
@@ -87,15 +86,16 @@ def points(
 
 
 def pearson(label: str, found: Sequence[PointOut]) -> CorrelationOut:
-    if len(found) < 3:
-        return CorrelationOut(label=label, r=None, p=None, n=len(found))
-    result = stats.pearsonr([p.x for p in found], [p.y for p in found])
-    r, p = float(result.statistic), float(result.pvalue)
-    return CorrelationOut(label=label, r=_finite(r), p=_finite(p), n=len(found))
-
-
-def _finite(value: float) -> float | None:
-    return value if math.isfinite(value) else None
+    """No r below ``statistics.MIN_MODELS`` points (the reason says so)."""
+    result = statistics.pearson([p.x for p in found], [p.y for p in found])
+    if result is None:
+        reason = (
+            f"not drawn: {len(found)} models, fewer than {statistics.MIN_MODELS}"
+            if len(found) < statistics.MIN_MODELS
+            else "not drawn: one side is constant"
+        )
+        return CorrelationOut(label=label, r=None, p=None, n=len(found), reason=reason)
+    return CorrelationOut(label=label, r=result.r, p=result.p, n=result.n)
 
 
 def brainscore_vs_imagenet(session: Session, viewer: Viewer, request: PlotRequest) -> PlotOut:
@@ -133,9 +133,9 @@ def _imagenet_r(
 ) -> CorrelationOut:
     try:
         result = imagenet_correlation(table, below=below, above=above)
-    except ValueError:  # fewer than two models in the range
-        return CorrelationOut(label=label, r=None, p=None, n=0)
-    return CorrelationOut(label=label, r=_finite(result.r), p=_finite(result.p), n=result.n)
+    except ValueError as error:  # too few models in the range
+        return CorrelationOut(label=label, r=None, p=None, n=0, reason=f"not drawn: {error}")
+    return CorrelationOut(label=label, r=result.r, p=result.p, n=result.n)
 
 
 GENERALIZATION_PANELS = (
@@ -147,8 +147,11 @@ GENERALIZATION_PANELS = (
 
 def generalization(session: Session, viewer: Viewer, request: PlotRequest) -> PlotOut:
     """Figure 2: scores on the benchmark against new neurons, new images, new behavior; and
-    Brain-Score against CIFAR-100 transfer."""
-    found_rows = rows(session, viewer, request, "paper-2019")
+    Brain-Score against CIFAR-100 transfer. CORnet-S is excluded, as in the paper; each r is
+    printed beside the paper's."""
+    found_rows = [
+        row for row in rows(session, viewer, request, "paper-2019") if not _figure_2_excluded(row)
+    ]
     panels = [
         points(found_rows, value_of(b), extra(e), label) for label, b, e in GENERALIZATION_PANELS
     ]
@@ -160,9 +163,25 @@ def generalization(session: Session, viewer: Viewer, request: PlotRequest) -> Pl
             "Brain-Score vs CIFAR-100",
         )
     )
-    statistics = [pearson(panel[0].panel, panel) for panel in panels if panel]
+    labels = [label for label, _, _ in GENERALIZATION_PANELS] + ["Brain-Score vs CIFAR-100"]
+    correlations = [
+        _with_paper(pearson(label, panel)) for label, panel in zip(labels, panels, strict=True)
+    ]
     found = [point for panel in panels for point in panel]
-    return _plot("generalization", "original benchmark", "generalization test", found, statistics)
+    return _plot("generalization", "original benchmark", "generalization test", found, correlations)
+
+
+def _figure_2_excluded(row: LeaderboardRow) -> bool:
+    excluded = {name.lower() for name in FIGURE_2_EXCLUDED}
+    names = {row.model.display_name, (row.model.architecture or "").replace("_", "-")}
+    return bool({name.lower() for name in names} & excluded)
+
+
+def _with_paper(correlation: CorrelationOut) -> CorrelationOut:
+    paper = FIGURE_2_PAPER.get(correlation.label)
+    if paper is None:
+        return correlation
+    return correlation.model_copy(update={"paper_r": paper.r, "paper_n": paper.n})
 
 
 DEPTH_PANELS = (

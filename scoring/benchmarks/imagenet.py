@@ -1,6 +1,6 @@
 """ImageNet-top1 (spec §3.4): the model's own 1000-way head on the 50,000 ILSVRC-2012
 validation images, which an administrator imports as a BrainIO stimulus set (``synset`` column).
-Ceiling 1, no ceiling applied; error = std₀ of per-image correctness."""
+Ceiling 1, no ceiling applied; error = bootstrap standard error over images."""
 
 from __future__ import annotations
 
@@ -21,19 +21,19 @@ from scoring.benchmarks.base import (
 )
 from scoring.benchmarks.references import DENG2009
 from scoring.benchmarks.registry import register_benchmark
-from scoring.score import Score
+from scoring.score import Score, bootstrap_sem
 
 VALIDATION = stimulus_files("fei-fei.Deng2009.val")
 
 
 def top1(predicted: xr.DataArray, ids: list[str], truth: list[str]) -> Score:
-    """Share of ``ids`` whose predicted label equals ``truth``; error = std₀ of correctness."""
+    """Share of ``ids`` whose predicted label equals ``truth``; error = bootstrap standard error."""
     by_id = dict(zip(map(str, predicted["stimulus_id"].values), predicted.values, strict=True))
     correct = np.array([str(by_id[sid]) == str(t) for sid, t in zip(ids, truth, strict=True)])
     accuracy = float(correct.mean())
     return Score(
         raw=accuracy,
-        error=float(correct.std()),
+        error=bootstrap_sem(correct),
         ceiling=1.0,
         ceiled=accuracy,
         details={"n_images": len(ids), "n_correct": int(correct.sum())},

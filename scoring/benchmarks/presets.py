@@ -1,7 +1,8 @@
 """The project's benchmark tree and its composite presets, as configuration data.
 
 `paper-2019` reproduces the NeurIPS 2019 table: Brain-Score = mean of the *raw* V4, IT, I2n and
-OST values, with OST = 0 for feed-forward models; ImageNet and CIFAR-100 are shown beside it,
+OST values, with OST = 0 for feed-forward models and OST against the logistic-decoded primate
+targets (as in the paper); ImageNet and CIFAR-100 are shown beside it,
 never averaged in. `leaderboard` follows the Brain-Score website: ceiled values, averaged up the
 ``average_vision`` tree (neural = mean of the V1, V2, V4 and IT regions; IT holds both
 MajajHong2015.IT-pls and Kar2019-ost). The offline suite has its own roots so that a model scored
@@ -10,6 +11,8 @@ own preset, `offline`, for installations without primate data.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from scoring.benchmarks.tree import BenchmarkTree, Preset, tree_from_mapping
 
@@ -40,12 +43,16 @@ PRESETS: dict[str, Preset] = {
         roots=("brain_score_2019",),
         also_shown=("ImageNet-top1", "CIFAR100-transfer"),
         zero_for_static=frozenset({"Kar2019-ost"}),
+        default_sources=("neurips2019-table", "computed"),
+        decoders={"Kar2019-ost": "logistic"},
     ),
     "leaderboard": Preset(
         name="leaderboard",
         description="Brain-Score website: ceiled scores averaged up the average_vision tree",
         value="ceiled",
         roots=("average_vision", "engineering_vision", "offline_vision", "offline_engineering"),
+        not_applicable_for_static=frozenset({"Kar2019-ost"}),
+        default_sources=("brainscore-leaderboard-2019", "computed"),
     ),
     # A fresh installation has no primate data: this view ranks what it can score out of the
     # box (CIFAR-10H human consistency first), without mixing it into the primate composites.
@@ -58,6 +65,23 @@ PRESETS: dict[str, Preset] = {
 }
 
 DEFAULT_PRESET = "paper-2019"
+"""The preset of links and API calls that name none (compare, the paper's figures)."""
+DEFAULT_PRESET_PREFERENCE: tuple[str, ...] = ("paper-2019", "offline")
+"""The leaderboard opens on the first of these that the installation can compute (every leaf
+under its headline has data installed), else on the last: a fresh installation opens on what
+it scores itself, so a newly scored model is ranked on the first page. Point this at another
+preset (e.g. one of real-brain data bundled offline) to open there instead."""
+
+
+def computable_default(installed: Callable[[str], bool]) -> str:
+    """The first preset of ``DEFAULT_PRESET_PREFERENCE`` whose headline leaves are all
+    ``installed`` (a benchmark identifier → whether its data are here); else the last."""
+    tree = benchmark_tree()
+    for name in DEFAULT_PRESET_PREFERENCE:
+        preset = PRESETS.get(name)
+        if preset is not None and all(installed(leaf) for leaf in tree.leaves(preset.headline)):
+            return name
+    return DEFAULT_PRESET_PREFERENCE[-1]
 
 
 def benchmark_tree() -> BenchmarkTree:

@@ -3,7 +3,11 @@
 Generic models commit no layer to a region; for neural benchmarks the layer is chosen first
 (spec §2.4): every candidate layer is scored on the selection benchmark (the public HvM split
 for MajajHong2015; the synthetic benchmark itself for Synthetic-*, which has no public split)
-and the argmax of the ceiled score wins, ties to the first layer.
+and the argmax of the ceiled score wins, ties to the first layer. On the public HvM split the
+candidates' features are PCA-1000 (spec §2.3/§2.4), fitted on the 1,000 ImageNet sample images
+(one per class; stimulus set ``imagenet-sample`` from the data step), never on benchmark images.
+The final score uses the chosen layer's own features, without PCA. [decision] Synthetic
+selection stays without PCA: its benchmark has no real images and tests must run offline.
 """
 
 from __future__ import annotations
@@ -11,17 +15,33 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from scoring.benchmarks.base import Benchmark, DataDirs, DataFile, NotApplicable, Progress
+from scoring.benchmarks import data
+from scoring.benchmarks.base import (
+    Benchmark,
+    DataDirs,
+    DataFile,
+    NotApplicable,
+    Progress,
+    stimulus_files,
+)
 from scoring.benchmarks.neural import NeuralPredictivityBenchmark
 from scoring.benchmarks.registry import benchmark_info, load_benchmark
+from scoring.data.stimuli import StimulusSet
 from scoring.score import Score
+
+if TYPE_CHECKING:
+    from scoring.activations.pca import LayerPCA
+    from scoring.brain_model import BrainModel
 
 SELECTION_BENCHMARKS = {
     "MajajHong2015.V4-pls": "MajajHong2015public.V4-pls",
     "MajajHong2015.IT-pls": "MajajHong2015public.IT-pls",
 }
+
+PCA_COMPONENTS = 1000
+PCA_FIT_IMAGES = stimulus_files("imagenet-sample")
 
 
 @dataclass(frozen=True)
@@ -31,6 +51,7 @@ class LayerChoice:
     region: str
     layer: str
     scores: Mapping[str, float]
+    pca_components: int | None = None
 
 
 def score_model(
@@ -64,7 +85,10 @@ def score_model(
             )
         selector = _selection_benchmark(benchmark, data_dir, params)
         selected_on = selector.identifier
-        choice = select_layer(model_name, benchmark.region, selector, weights, device, cache_dir)
+        pca_images = _pca_images(selector) if selector is not benchmark else None
+        choice = select_layer(
+            model_name, benchmark.region, selector, weights, device, cache_dir, pca_images
+        )
         region_layers[benchmark.region] = choice.layer
     brain_model = load_brain_model(
         model_name,
@@ -83,7 +107,8 @@ def scoring_data_files(benchmark_id: str) -> tuple[DataFile, ...]:
     identifiers = [benchmark_id]
     if benchmark_id in SELECTION_BENCHMARKS:
         identifiers.append(SELECTION_BENCHMARKS[benchmark_id])
-    return tuple(file for name in identifiers for file in benchmark_info(name).data_files)
+    files = tuple(file for name in identifiers for file in benchmark_info(name).data_files)
+    return (*files, *PCA_FIT_IMAGES) if benchmark_id in SELECTION_BENCHMARKS else files
 
 
 def select_layer(
@@ -93,23 +118,36 @@ def select_layer(
     weights: str | Path | None = None,
     device: str = "cpu",
     cache_dir: Path | None = None,
+    pca_images: StimulusSet | None = None,
 ) -> LayerChoice:
-    """Argmax over the model's candidate layers of the ceiled selection score (ties: first)."""
-    from scoring.brain_model import load_brain_model
+    """Argmax over the model's candidate layers of the ceiled selection score (ties: first);
+    with ``pca_images``, on each layer's PCA-1000 features fitted on those images."""
+    from scoring.brain_model import fit_layer_pca, load_brain_model
     from scoring.models import model_info
 
-    scores: dict[str, float] = {}
-    for layer in model_info(model_name).candidate_layers:
-        candidate = load_brain_model(
+    layers = list(model_info(model_name).candidate_layers)
+
+    def candidate(layer: str, pca: LayerPCA | None = None) -> BrainModel:
+        return load_brain_model(
             model_name,
             weights=weights,
             device=device,
             region_layers={region: layer},
+            pca=pca,
             cache_dir=cache_dir,
         )
-        scores[layer] = selector(candidate).center
+
+    pca = None
+    if pca_images is not None:
+        pca = fit_layer_pca(candidate(layers[0]), pca_images, layers, PCA_COMPONENTS)
+    scores = {layer: selector(candidate(layer, pca)).center for layer in layers}
     best = max(scores, key=lambda layer: scores[layer])
-    return LayerChoice(region, best, scores)
+    return LayerChoice(region, best, scores, PCA_COMPONENTS if pca is not None else None)
+
+
+def _pca_images(selector: NeuralPredictivityBenchmark) -> StimulusSet:
+    """The PCA fit images, from the selector's data folders (``DataNotInstalled`` if absent)."""
+    return data.stimulus_set(selector, *PCA_FIT_IMAGES)
 
 
 def _selection_benchmark(
@@ -134,6 +172,7 @@ def _with_selection(
             "region": choice.region,
             "scores": dict(choice.scores),
             "selected_on": selected_on,
+            "pca_components": choice.pca_components,
         }
     return Score(
         raw=score.raw,

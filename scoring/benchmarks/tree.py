@@ -1,8 +1,12 @@
 """The benchmark tree and composite presets (spec §3.6), as data, and how scores aggregate up it.
 
-A parent's value is the mean of its children that have a value; a missing child is reported as
-missing (never counted as zero), and every parent says how many children it averaged. The one
-exception is the paper's rule that feed-forward models get OST = 0 (``zero_for_static``).
+The composite rule: a parent has a value only when *every* child it averages has one; it is then
+the mean of its children. A parent with a missing child has no value (never a mean of the rest,
+never a zero): it reports "k of n" (``present`` of ``total``) and which children are missing,
+and is not ranked on that column. The paper's OST = 0 for feed-forward models
+(``zero_for_static``) is a defined value, not a missing one, so it completes a composite. The
+2019 website instead left OST out for feed-forward models (``not_applicable_for_static``): there
+the child is not applicable, so the parent averages the children that apply, for every such row.
 Synthetic benchmarks may never appear in a tree.
 """
 
@@ -54,6 +58,11 @@ class Preset:
     roots: tuple[str, ...]
     also_shown: tuple[str, ...] = ()
     zero_for_static: frozenset[str] = field(default_factory=frozenset)
+    not_applicable_for_static: frozenset[str] = field(default_factory=frozenset)
+    default_sources: tuple[str, ...] = ("computed",)
+    """The rows a view shows unless asked for others: one source per model (plus ours)."""
+    decoders: Mapping[str, str] = field(default_factory=dict)
+    """Benchmark → the decoder whose values this preset shows (Kar2019: the paper's logistic)."""
 
     @property
     def headline(self) -> str:
@@ -62,13 +71,23 @@ class Preset:
 
 @dataclass(frozen=True)
 class NodeValue:
-    """A node's value (``None`` if no child had one), how many children it averaged, and which
-    children were missing."""
+    """A node's value (``None`` unless every child has one), how many of its ``total`` children
+    have a value (``averaged``: the "k" of "k of n") and which are missing."""
 
     value: float | None
     averaged: int
     total: int
     missing: tuple[str, ...] = ()
+    applicable: bool = True
+
+    @property
+    def complete(self) -> bool:
+        return self.averaged == self.total
+
+    @property
+    def coverage(self) -> str:
+        """The "k of n" of a partial aggregate; empty for a complete one."""
+        return "" if self.complete else f"{self.averaged} of {self.total}"
 
 
 def tree_from_mapping(children: Mapping[str, Iterable[str]]) -> BenchmarkTree:
@@ -115,16 +134,18 @@ def _leaf(
     value = _finite(getattr(score, preset.value) if score is not None else None)
     if value is None and static_model and benchmark in preset.zero_for_static:
         value = 0.0
+    if value is None and static_model and benchmark in preset.not_applicable_for_static:
+        return NodeValue(None, averaged=0, total=0, applicable=False)
     return NodeValue(value, averaged=int(value is not None), total=1)
 
 
 def _mean_of_children(
     children: tuple[str, ...], values: Mapping[str, NodeValue], excluded: frozenset[str]
 ) -> NodeValue:
-    kept = [child for child in children if child not in excluded]
-    present = [values[c].value for c in kept if values[c].value is not None]
+    kept = [child for child in children if child not in excluded and values[child].applicable]
+    present = [value for c in kept if (value := values[c].value) is not None]
     missing = tuple(c for c in kept if values[c].value is None)
-    mean = math.fsum(present) / len(present) if present else None  # type: ignore[arg-type]
+    mean = math.fsum(present) / len(present) if present and not missing else None
     return NodeValue(mean, averaged=len(present), total=len(kept), missing=missing)
 
 

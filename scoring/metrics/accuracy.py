@@ -12,20 +12,20 @@ from sklearn.model_selection import StratifiedKFold, train_test_split
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from scoring.score import Score
+from scoring.score import Score, bootstrap_sem
 
 C_GRID: tuple[float, ...] = tuple(np.logspace(np.log10(0.0005), np.log10(0.05), 10))
 Selection = Literal["holdout", "kfold"]
 
 
 def top1_accuracy(predictions: ArrayLike, labels: ArrayLike) -> Score:
-    """Fraction correct; error = std₀ of the per-image correctness; no ceiling."""
+    """Fraction correct; error = standard error by bootstrap over images; no ceiling."""
     correct = np.asarray(predictions) == np.asarray(labels)
     if correct.size == 0:
         raise ValueError("no predictions to score")
     return Score(
         raw=float(correct.mean()),
-        error=float(correct.std()),
+        error=bootstrap_sem(correct),
         details={"n_images": int(correct.size), "n_correct": int(correct.sum())},
     )
 

@@ -9,7 +9,7 @@ primate OSTs, mean over ShuffleSplits, ceiled by a fixed 0.79.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -189,22 +189,26 @@ def _split_ost(
     cube: np.ndarray,
     starts: np.ndarray,
     truth: np.ndarray,
-    thresholds: np.ndarray,
+    thresholds: Mapping[str, np.ndarray],
     train: np.ndarray,
     test: np.ndarray,
     config: DecoderConfig,
-) -> np.ndarray:
+) -> dict[str, np.ndarray]:
+    """Predicted OSTs of the test images against each set of primate thresholds; the per-bin
+    decoders do not depend on the thresholds, so they are trained once for all."""
     n_classes = int(truth.max()) + 1
-    tracker = CrossingTracker.start(thresholds[test])
+    trackers = {name: CrossingTracker.start(t[test]) for name, t in thresholds.items()}
     for bin_index, start in enumerate(starts):
         features = cube[:, bin_index]
         probabilities = decoder_probabilities(
             features[train], truth[train], features[test], n_classes, config
         )
-        tracker.update(float(start), i1(two_way_rates(probabilities, truth[test]), truth[test]))
-        if tracker.done:
+        values = i1(two_way_rates(probabilities, truth[test]), truth[test])
+        for tracker in trackers.values():
+            tracker.update(float(start), values)
+        if all(tracker.done for tracker in trackers.values()):
             break
-    return tracker.solution_times()
+    return {name: tracker.solution_times() for name, tracker in trackers.items()}
 
 
 def _spearman(predicted: np.ndarray, measured: np.ndarray) -> float:
@@ -230,20 +234,59 @@ def object_solution_times(
     ``target`` holds the primate OST per presentation (ms, NaN = unsolved) with coords
     ``stimulus_id``, ``image_label`` and the threshold ``i1``. Static models give NaN.
     """
+    scores = object_solution_times_by_target(
+        source,
+        {"": target},
+        label_coord=label_coord,
+        threshold_coord=threshold_coord,
+        n_splits=n_splits,
+        test_size=test_size,
+        random_state=random_state,
+        config=config,
+    )
+    return scores[""]
+
+
+def object_solution_times_by_target(
+    source: xr.DataArray,
+    targets: Mapping[str, xr.DataArray],
+    *,
+    label_coord: str = "image_label",
+    threshold_coord: str = "i1",
+    n_splits: int = 10,
+    test_size: float = 0.1,
+    random_state: int = 1,
+    config: DecoderConfig | None = None,
+) -> dict[str, Score]:
+    """``object_solution_times`` against several primate targets of the same images (e.g. the
+    svm- and the logistic-decoded OSTs of Kar2019), sharing the model's decoders."""
     config = config or DecoderConfig()
-    target = _unique_sorted_target(target)
-    ids = np.asarray(target["stimulus_id"].values).astype(str)
+    sorted_targets = {name: _unique_sorted_target(t) for name, t in targets.items()}
+    first = next(iter(sorted_targets.values()))
+    ids = np.asarray(first["stimulus_id"].values).astype(str)
+    for name, target in sorted_targets.items():
+        if not np.array_equal(np.asarray(target["stimulus_id"].values).astype(str), ids):
+            raise ValueError(f"target {name!r} holds other images than the first target")
     cube, starts = _source_cube(source, ids)
     if is_static(cube):
-        return _nan_score("responses do not change across time bins (feed-forward model)")
-    _, truth = np.unique(np.asarray(target[label_coord].values).astype(str), return_inverse=True)
-    thresholds = np.asarray(target[threshold_coord].values, dtype=float)
-    measured = np.asarray(target.values, dtype=float)
+        reason = "responses do not change across time bins (feed-forward model)"
+        return {name: _nan_score(reason) for name in targets}
+    _, truth = np.unique(np.asarray(first[label_coord].values).astype(str), return_inverse=True)
+    thresholds = {
+        name: np.asarray(t[threshold_coord].values, dtype=float)
+        for name, t in sorted_targets.items()
+    }
     splitter = ShuffleSplit(n_splits=n_splits, test_size=test_size, random_state=random_state)
-    correlations = [
-        _spearman(_split_ost(cube, starts, truth, thresholds, train, test, config), measured[test])
-        for train, test in splitter.split(ids)
-    ]
+    correlations: dict[str, list[float]] = {name: [] for name in targets}
+    for train, test in splitter.split(ids):
+        predicted = _split_ost(cube, starts, truth, thresholds, train, test, config)
+        for name, target in sorted_targets.items():
+            measured = np.asarray(target.values, dtype=float)[test]
+            correlations[name].append(_spearman(predicted[name], measured))
+    return {name: _split_score(values) for name, values in correlations.items()}
+
+
+def _split_score(correlations: list[float]) -> Score:
     raw, error = mean_and_sem(np.array(correlations))
     return Score(
         raw=raw,

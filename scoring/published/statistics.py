@@ -1,13 +1,39 @@
-"""The paper's §9 statistics, recomputed from its per-model table by our own code."""
+"""The paper's §9 statistics, recomputed from its per-model table by our own code.
+
+The composite rule of ``scoring.benchmarks.tree`` holds here too: a model has a composite only
+when all four of its values exist. No r is computed from fewer than ``MIN_MODELS`` models.
+"""
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 from scipy import stats
 
 COMPOSITE_COLUMNS = ("V4", "IT", "Behavior", "OST")
+MIN_MODELS = 10
+"""Fewer models than this give no r: three points gave r = −1.00, p = 0 on a fresh install."""
+FIGURE_2_EXCLUDED = ("CORnet-S",)
+"""The paper's Figure 2: "CORnet-S was excluded" (it was built with these benchmarks in view)."""
+
+
+@dataclass(frozen=True)
+class PaperValue:
+    """A correlation as the paper reports it (Figure 2's panels)."""
+
+    r: float
+    n: int
+
+
+FIGURE_2_PAPER = {
+    "IT vs IT (new neurons)": PaperValue(0.870, 44),
+    "IT vs IT (new images)": PaperValue(0.568, 44),
+    "Behavior vs Behavior (new data)": PaperValue(0.851, 44),
+    "Brain-Score vs CIFAR-100": PaperValue(0.645, 35),
+}
 
 
 @dataclass(frozen=True)
@@ -44,8 +70,36 @@ def imagenet_correlation(
         frame = frame[frame["imagenet"] < below]
     if above is not None:
         frame = frame[frame["imagenet"] >= above]
-    result = stats.pearsonr(frame["composite"], frame["imagenet"])
-    return Correlation(float(result.statistic), float(result.pvalue), len(frame))
+    result = pearson(frame["composite"], frame["imagenet"])
+    if result is None:
+        raise ValueError(f"{len(frame)} models: fewer than {MIN_MODELS}, no r")
+    return result
+
+
+def pearson(x: Sequence[float] | pd.Series, y: Sequence[float] | pd.Series) -> Correlation | None:
+    """Pearson r with its p value; ``None`` below ``MIN_MODELS`` pairs or for a constant side."""
+    n = len(x)
+    if n < MIN_MODELS:
+        return None
+    result = stats.pearsonr(x, y)
+    r, p = float(result.statistic), float(result.pvalue)
+    return Correlation(r, p, n) if math.isfinite(r) and math.isfinite(p) else None
+
+
+def figure_2_correlations(table: pd.DataFrame) -> dict[str, Correlation | None]:
+    """Figure 2 from the paper's table, CORnet-S excluded as in the paper."""
+    kept = table.drop(index=[m for m in FIGURE_2_EXCLUDED if m in table.index])
+    pairs = {
+        "IT vs IT (new neurons)": (kept["IT"], kept["IT (new data)"]),
+        "IT vs IT (new images)": (kept["IT"], kept["IT (new images)"]),
+        "Behavior vs Behavior (new data)": (kept["Behavior"], kept["Behavior (new data)"]),
+        "Brain-Score vs CIFAR-100": (paper_composite(kept), kept["CIFAR-100"]),
+    }
+    found = {}
+    for label, (x, y) in pairs.items():
+        both = pd.DataFrame({"x": x, "y": y}).dropna()
+        found[label] = pearson(both["x"], both["y"])
+    return found
 
 
 def composite_ranking(table: pd.DataFrame) -> pd.Series:

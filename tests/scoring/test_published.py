@@ -15,10 +15,14 @@ from scoring.published import (
 )
 from scoring.published.leaderboard import model_bibtex_by_url
 from scoring.published.statistics import (
+    FIGURE_2_PAPER,
+    MIN_MODELS,
     composite_deviation,
     composite_ranking,
+    figure_2_correlations,
     imagenet_correlation,
     paper_composite,
+    pearson,
 )
 from tests.data import DataSource
 
@@ -113,3 +117,23 @@ def test_cornet_s_ranks_first_and_pnasnet_thirteenth(table: pd.DataFrame) -> Non
     ranks = composite_ranking(table)
     assert ranks["CORnet-S"] == 1
     assert ranks["PNASnet Large"] == 13
+
+
+def test_figure_2_reproduces_the_papers_values_with_cornet_s_excluded(table: pd.DataFrame) -> None:
+    """Issue 16: with CORnet-S in, r = .865 / .580 / .854 / .603 and n = 45 / 45 / 45 / 36."""
+    ours = figure_2_correlations(table)
+    assert set(ours) == set(FIGURE_2_PAPER)
+    for label, paper in FIGURE_2_PAPER.items():
+        found = ours[label]
+        assert found is not None
+        assert (round(found.r, 3), found.n) == (paper.r, paper.n), label
+
+
+def test_no_correlation_from_fewer_than_the_minimum_of_models() -> None:
+    """Issue 16: three points gave r = -1.00, p = 0 on a fresh installation."""
+    assert MIN_MODELS == 10
+    assert pearson([0.1, 0.2, 0.3], [0.3, 0.2, 0.1]) is None
+    ten = [float(i) for i in range(MIN_MODELS)]
+    found = pearson(ten, [2 * v + (i % 2) for i, v in enumerate(ten)])
+    assert found is not None and found.n == MIN_MODELS and found.r > 0.9
+    assert pearson(ten, [1.0] * MIN_MODELS) is None

@@ -1,8 +1,12 @@
+import json
+
+import sqlalchemy as sa
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from tests.app.board import PRIVATE_MODEL, People, viewing_as
+from foundation.models import Benchmark, Model, Score, ScoreStatus, Source
+from tests.app.board import PRIVATE_MODEL, People, add_scored_model, viewing_as
 
 
 def test_benchmark_tree_with_ceilings_and_data_availability(board_client: TestClient):
@@ -135,3 +139,143 @@ def test_benchmark_page_shows_sample_stimuli_of_installed_data(board_client: Tes
         "Shown once the stimulus set is installed"
         in board_client.get("/benchmarks/Kar2019-ost").text
     )
+
+
+def test_an_aggregate_has_data_installed_only_when_all_its_children_have(
+    board_client: TestClient, board_factory: sessionmaker[Session]
+):
+    """Issue 16: parents said data_installed: true though none of their data were installed."""
+    with board_factory() as session:
+        installed = set(
+            session.scalars(
+                sa.select(Benchmark.identifier).where(Benchmark.data_installed.is_(True))
+            )
+        )
+    roots = {node["identifier"]: node for node in board_client.get("/api/v1/benchmarks").json()}
+    assert "Kar2019-ost" not in installed
+    for name in ("average_vision", "brain_score_2019"):
+        assert roots[name]["data_installed"] is False
+        assert board_client.get(f"/api/v1/benchmarks/{name}").json()["data_installed"] is False
+
+
+def _failed_scores_model(factory: sessionmaker[Session]) -> None:
+    with factory() as session:
+        if session.scalar(sa.select(Model.id).where(Model.name == "half-failed")) is not None:
+            return
+        model = add_scored_model(session, "half-failed", {"CIFAR10H-i2n": 0.2})
+        benchmarks = {b.identifier: b for b in session.scalars(sa.select(Benchmark))}
+        reasons = {
+            "Kar2019-ost": "data not installed: missing dicarlo.Kar2019 (import them with "
+            "`ventral data import`)",
+            "CIFAR10-top1": "scoring failed: RuntimeError: CUDA out of memory",
+        }
+        for identifier, reason in reasons.items():
+            session.add(
+                Score(
+                    model_id=model.id,
+                    benchmark_id=benchmarks[identifier].id,
+                    status=ScoreStatus.failed,
+                    details={"reason": reason},
+                )
+            )
+        session.commit()
+
+
+def test_not_installed_is_grey_with_its_reason_and_a_real_failure_red_with_its_reason(
+    board_app: FastAPI,
+    board_client: TestClient,
+    board_factory: sessionmaker[Session],
+    people: People,
+):
+    """Issue 16: 8 red "failed" rows whose reason ("data not installed …") was only in the API."""
+    _failed_scores_model(board_factory)
+    scores = {
+        s["benchmark"]: s for s in board_client.get("/api/v1/models/half-failed").json()["scores"]
+    }
+    assert scores["Kar2019-ost"]["state"] == "not installed"
+    assert scores["CIFAR10-top1"]["state"] == "failed"
+    page = board_client.get("/models/half-failed").text
+    grey = '<td class="status-not-installed">not installed<br><small class="reason">'
+    assert grey + "data not installed: missing dicarlo.Kar2019" in page
+    red = '<td class="status-failed">failed<br><small class="reason">'
+    assert red + "scoring failed: RuntimeError: CUDA out of memory" in page
+    assert "ventral data import --assembly" not in page
+    board = board_client.get("/", params={"preset": "paper-2019", "q": "half-failed"}).text
+    assert 'title="not installed: data not installed: missing dicarlo.Kar2019' in board
+    with viewing_as(board_app, board_factory, people.admin_id):
+        admin_page = board_client.get("/models/half-failed").text
+    assert "ventral data import --assembly" in admin_page
+
+
+def test_a_computed_model_without_weights_is_not_listed_as_awaiting_scores(
+    board_client: TestClient, board_factory: sessionmaker[Session]
+):
+    """Issue 16: six ImageNet baselines without weights stayed empty on the board forever."""
+    with board_factory() as session:
+        if session.scalar(sa.select(Model.id).where(Model.name == "no-weights")) is None:
+            session.add(Model(name="no-weights", format="builtin", source=Source.computed))
+            session.commit()
+    listed = board_client.get(
+        "/api/v1/leaderboard", params={"source": "computed", "limit": 5000}
+    ).json()["rows"]
+    assert "no-weights" not in {row["model"] for row in listed}
+    assert board_client.get("/api/v1/models/no-weights").status_code == 200
+
+
+def test_training_data_is_what_the_current_weights_were_trained_on(
+    board_client: TestClient, board_factory: sessionmaker[Session]
+):
+    """Issue 16: CORnets trained here on a few CIFAR-10 images said "Training data: ImageNet"."""
+    weights = {
+        "num_classes": 10,
+        "profile": "cifar10-short",
+        "epochs_done": 2,
+        "val_accuracy": 0.1,
+        "trained_at": "2026-12-04T12:00:00",
+    }
+    with board_factory() as session:
+        if session.scalar(sa.select(Model.id).where(Model.name == "trained-here")) is None:
+            add_scored_model(
+                session,
+                "trained-here",
+                {"CIFAR10-top1": 0.1},
+                model_metadata={"training_data": "ImageNet", "weights": weights},
+            )
+            session.commit()
+    model = board_client.get("/api/v1/models/trained-here").json()
+    assert model["training_data"].startswith("CIFAR-10 subset, trained here")
+    assert "ImageNet" not in model["training_data"]
+    assert "at chance" in model["training_data"]
+
+
+def test_a_ceiled_value_above_one_is_explained_and_error_bars_stay_in_bounds(
+    board_client: TestClient, board_factory: sessionmaker[Session]
+):
+    """Issue 16: ceiled 1.15 / 1.14 without comment; ±0.393 drawn past 1.0."""
+    with board_factory() as session:
+        if session.scalar(sa.select(Model.id).where(Model.name == "above-ceiling")) is None:
+            model = add_scored_model(session, "above-ceiling", {"CIFAR10-top1": 0.95})
+            score = session.scalars(sa.select(Score).where(Score.model_id == model.id)).one()
+            score.error = 0.393
+            benchmark = session.scalars(
+                sa.select(Benchmark).where(Benchmark.identifier == "CIFAR10H-i2n")
+            ).one()
+            session.add(
+                Score(
+                    model_id=model.id,
+                    benchmark_id=benchmark.id,
+                    raw=0.23,
+                    ceiling=0.2,
+                    ceiled=1.15,
+                    error=0.01,
+                    status=ScoreStatus.succeeded,
+                )
+            )
+            session.commit()
+    page = board_client.get("/models/above-ceiling").text
+    assert 'id="above-ceiling"' in page and "exceeds the benchmark's ceiling" in page
+    spec = json.loads(page.split('id="spec-model">')[1].split("</script>")[0])
+    bars = {row["benchmark"]: row for row in next(iter(spec["datasets"].values()))}
+    assert bars["CIFAR10-top1"]["high"] == 1.0 and bars["CIFAR10-top1"]["low"] > 0.5
+    assert bars["CIFAR10H-i2n"]["value"] == 1.15 and bars["CIFAR10H-i2n"]["high"] <= 1.15
+    assert "exceeds the ceiling" in bars["CIFAR10H-i2n"]["note"]

@@ -37,6 +37,47 @@ def test_figure_2_panels_each_have_a_pearson_r(board_client: TestClient):
     assert all(s["n"] >= 30 and s["r"] > 0.5 for s in body["statistics"])
 
 
+def test_figure_2_excludes_cornet_s_and_prints_the_papers_values(board_client: TestClient):
+    """Issue 16: the paper excludes CORnet-S; expected r = .870 / .568 / .851 / .645 with
+    n = 44 / 44 / 44 / 35 (today .865 / .580 / .854 / .603, n = 45 / 45 / 45 / 36)."""
+    body = plot(board_client, "generalization", source="neurips2019-table")
+    assert "CORnet-S" not in {p["model"] for p in body["points"]}
+    for s in body["statistics"]:
+        assert (round(s["r"], 3), s["n"]) == (s["paper_r"], s["paper_n"]), s
+    assert [s["paper_r"] for s in body["statistics"]] == [0.870, 0.568, 0.851, 0.645]
+    page = board_client.get("/plots", params={"source": "neurips2019-table"}).text
+    assert "the paper: r = 0.870, n = 44" in page
+
+
+def test_any_vs_any_counts_complete_composites_only(board_client: TestClient):
+    """Issue 16: partial composites made it r = .64 over n = 243 instead of Figure 1's 238."""
+    params = {"preset": "paper-2019", "source": "neurips2019-table"}
+    body = plot(
+        board_client, "benchmark-vs-benchmark", x="ImageNet-top1", y="brain_score_2019", **params
+    )
+    assert body["statistics"][0]["n"] == len(body["points"]) == 238
+
+
+def test_no_r_is_drawn_from_fewer_than_ten_models(
+    board_client: TestClient, board_factory: sessionmaker[Session]
+):
+    """Issue 16: the offline "any vs any" plot reported r = -1.00, p = 0 from 3 points."""
+    with board_factory() as session:
+        for i in range(3):
+            name = f"three-points-{i}"
+            if session.scalar(sa.select(Model.id).where(Model.name == name)) is None:
+                add_scored_model(
+                    session, name, {"CIFAR10-top1": 0.5 + i / 10, "CIFAR10H-i2n": 0.3 - i / 10}
+                )
+        session.commit()
+    params = {"preset": "offline", "source": "computed", "x": "CIFAR10-top1", "y": "CIFAR10H-i2n"}
+    body = plot(board_client, "benchmark-vs-benchmark", **params)
+    statistic = body["statistics"][0]
+    assert 3 <= statistic["n"] < 10
+    assert statistic["r"] is None and statistic["p"] is None
+    assert "fewer than 10" in statistic["reason"]
+
+
 def test_figure_3_depth_panels(board_client: TestClient):
     body = plot(board_client, "depth")
     assert {p["panel"] for p in body["points"]} == {

@@ -11,6 +11,7 @@ from scoring.metrics.ost import (
     DecoderConfig,
     decoder_probabilities,
     object_solution_times,
+    object_solution_times_by_target,
     predicted_solution_times,
     train_decoder,
 )
@@ -108,3 +109,26 @@ def test_static_model_gets_nan() -> None:
     score = object_solution_times(source, target, n_splits=1)
     assert math.isnan(score.raw)
     assert "feed-forward" in score.details["reason"]
+
+
+def test_several_primate_targets_share_the_models_decoders() -> None:
+    """Kar2019 holds svm- and logistic-decoded primate OSTs; the paper used the logistic ones,
+    so both are scored in one run (issue 16)."""
+    source, target = _synthetic_kar()
+    reversed_target = target.copy(data=target.values[::-1].copy())
+    config = DecoderConfig(max_epochs=20)
+    both = object_solution_times_by_target(
+        source,
+        {"svm": target, "logistic": reversed_target},
+        n_splits=2,
+        test_size=0.2,
+        config=config,
+    )
+    alone = object_solution_times(source, target, n_splits=2, test_size=0.2, config=config)
+    assert both["svm"].raw == pytest.approx(alone.raw)
+    assert both["logistic"].raw != pytest.approx(alone.raw)
+    static_source, static_target = _synthetic_kar(static=True)
+    static = object_solution_times_by_target(
+        static_source, {"svm": static_target, "logistic": static_target}, n_splits=1
+    )
+    assert all(math.isnan(score.raw) for score in static.values())
