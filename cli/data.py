@@ -11,6 +11,7 @@ from app.admin import dataimport
 from app.submissions.upload import UploadError
 from cli.common import follow_job, session_scope
 from foundation.config import get_settings
+from foundation.offline_data import install_built_data
 from foundation.storage import storage_from_settings
 from scoring.data.build import obtain
 from scoring.data.sources import DataUnavailable
@@ -54,8 +55,8 @@ def fetch_command(
     ),
 ) -> None:
     """Fetch the offline data from their pinned public origins (or VENTRAL_DATA_MIRROR), verify
-    their checksums and build the BrainIO files and weights the benchmarks read."""
-
+    their checksums, build the BrainIO files and weights the benchmarks read, and install the
+    BrainIO files in the storage (as imported data are)."""
     settings = get_settings()
     try:
         folders = obtain(
@@ -67,7 +68,11 @@ def fetch_command(
     except DataUnavailable as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"ready: {len(folders)} data folders under {settings.var_dir}")
+    stored = install_built_data(storage_from_settings(settings), folders)
+    typer.echo(
+        f"ready: {len(folders)} data folders under {settings.var_dir}; "
+        f"{len(stored)} benchmark files newly stored"
+    )
 
 
 @data_cli.command("list")

@@ -7,7 +7,9 @@ never averaged in. `leaderboard` follows the Brain-Score website: ceiled values,
 ``average_vision`` tree (neural = mean of the V1, V2, V4 and IT regions; IT holds both
 MajajHong2015.IT-pls and Kar2019-ost). The offline suite has its own roots so that a model scored
 only offline is never compared with one scored on the primate data under the same name, and its
-own preset, `offline`, for installations without primate data.
+own preset, `offline`, for installations without primate data. `real-offline` ranks real monkey
+and human recordings (V1, V2, V4, IT) and human behaviour that the data step builds on every
+installation (docs/benchmarks.md): the view a fresh installation opens on.
 """
 
 from __future__ import annotations
@@ -33,6 +35,31 @@ TREE_CONFIG: dict[str, list[str]] = {
     ],
     "offline_vision": ["CIFAR10H-i2n"],
     "offline_engineering": ["CIFAR10-top1", "Digits-transfer"],
+    # Real brains and behaviour that every installation builds offline (docs/benchmarks.md):
+    # their own nodes, so that they are never averaged with the primate suite of the paper.
+    "real_vision": ["real_neural", "real_behavior"],
+    "real_neural": ["real_V1", "real_V2", "real_V4", "real_IT"],
+    "real_V1": ["Coggan2024.V1-rsa"],
+    "real_V2": ["Coggan2024.V2-rsa"],
+    "real_V4": ["MajajHong2015-subset25.V4", "Coggan2024.V4-rsa"],
+    "real_IT": [
+        "MajajHong2015-subset25.IT",
+        "Kriegeskorte2008.IT-monkey-rsa",
+        "Kriegeskorte2008.IT-human-rsa",
+        "Coggan2024.IT-rsa",
+    ],
+    "real_behavior": [
+        "Kriegeskorte2008.similarity-rsa",
+        "Geirhos2021.cue-conflict-shape-bias",
+        "Geirhos2021.cue-conflict-error-consistency",
+        "Geirhos2021.edge-error-consistency",
+        "Geirhos2021.silhouette-error-consistency",
+    ],
+    "real_engineering": [
+        "Geirhos2021.cue-conflict-accuracy",
+        "Geirhos2021.edge-accuracy",
+        "Geirhos2021.silhouette-accuracy",
+    ],
 }
 
 PRESETS: dict[str, Preset] = {
@@ -54,6 +81,17 @@ PRESETS: dict[str, Preset] = {
         not_applicable_for_static=frozenset({"Kar2019-ost"}),
         default_sources=("brainscore-leaderboard-2019", "computed"),
     ),
+    # What a fresh installation scores against real brains out of the box: monkey and human
+    # recordings (V1, V2, V4, IT) and human psychophysics, all built by the data step.
+    "real-offline": Preset(
+        name="real-offline",
+        description=(
+            "Real brains offline: monkey and human V1/V2/V4/IT recordings and human behaviour "
+            "(Kriegeskorte 2008, MajajHong 2015 subset, Coggan 2024, Geirhos 2021), ceiled"
+        ),
+        value="ceiled",
+        roots=("real_vision", "real_engineering"),
+    ),
     # A fresh installation has no primate data: this view ranks what it can score out of the
     # box (CIFAR-10H human consistency first), without mixing it into the primate composites.
     "offline": Preset(
@@ -66,7 +104,7 @@ PRESETS: dict[str, Preset] = {
 
 DEFAULT_PRESET = "paper-2019"
 """The preset of links and API calls that name none (compare, the paper's figures)."""
-DEFAULT_PRESET_PREFERENCE: tuple[str, ...] = ("paper-2019", "offline")
+DEFAULT_PRESET_PREFERENCE: tuple[str, ...] = ("real-offline", "paper-2019", "offline")
 """The leaderboard opens on the first of these that the installation can compute (every leaf
 under its headline has data installed), else on the last: a fresh installation opens on what
 it scores itself, so a newly scored model is ranked on the first page. Point this at another

@@ -71,3 +71,17 @@ def test_data_import_refuses_a_zip_that_escapes(cli_settings: Settings, tmp_path
     assert result.exit_code == 2
     assert "leave its folder" in result.output
     assert not (cli_settings.storage_dir / "data" / f"stimulus_{stimulus_set}.csv").exists()
+
+
+def test_data_fetch_builds_and_installs_benchmark_files_in_storage(cli_settings: Settings) -> None:
+    from foundation.runs.service import missing_data
+    from foundation.storage import storage_from_settings
+
+    storage = storage_from_settings(cli_settings)
+    assert missing_data("Coggan2024.V1-rsa", storage)  # not in the repository, not stored yet
+    first = CliRunner().invoke(cli, ["data", "fetch", "coggan2024"])
+    assert first.exit_code == 0, first.output
+    assert (cli_settings.data_dir / "coggan2024").is_dir()
+    assert missing_data("Coggan2024.V1-rsa", storage) == []
+    again = CliRunner().invoke(cli, ["data", "fetch", "coggan2024"])
+    assert "0 benchmark files newly stored" in again.output, again.output
