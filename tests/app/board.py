@@ -79,6 +79,16 @@ def add_scored_model(
     return model
 
 
+def delete_model(session: Session, name: str) -> None:
+    """Removes a model a test added, with its scores and jobs."""
+    model_id = session.scalar(sa.select(Model.id).where(Model.name == name))
+    if model_id is None:
+        return
+    session.execute(sa.delete(Score).where(Score.model_id == model_id))
+    session.execute(sa.delete(Job).where(Job.model_id == model_id))
+    session.execute(sa.delete(Model).where(Model.id == model_id))
+
+
 _DATABASE: dict[str, str] = {}
 
 

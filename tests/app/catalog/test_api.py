@@ -6,7 +6,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from foundation.models import Benchmark, Model, Score, ScoreStatus, Source
-from tests.app.board import PRIVATE_MODEL, People, add_scored_model, viewing_as
+from tests.app.board import PRIVATE_MODEL, People, add_scored_model, delete_model, viewing_as
 
 
 def test_benchmark_tree_with_ceilings_and_data_availability(board_client: TestClient):
@@ -253,25 +253,35 @@ def test_a_ceiled_value_above_one_is_explained_and_error_bars_stay_in_bounds(
 ):
     """Issue 16: ceiled 1.15 / 1.14 without comment; ±0.393 drawn past 1.0."""
     with board_factory() as session:
-        if session.scalar(sa.select(Model.id).where(Model.name == "above-ceiling")) is None:
-            model = add_scored_model(session, "above-ceiling", {"CIFAR10-top1": 0.95})
-            score = session.scalars(sa.select(Score).where(Score.model_id == model.id)).one()
-            score.error = 0.393
-            benchmark = session.scalars(
-                sa.select(Benchmark).where(Benchmark.identifier == "CIFAR10H-i2n")
-            ).one()
-            session.add(
-                Score(
-                    model_id=model.id,
-                    benchmark_id=benchmark.id,
-                    raw=0.23,
-                    ceiling=0.2,
-                    ceiled=1.15,
-                    error=0.01,
-                    status=ScoreStatus.succeeded,
-                )
+        model = add_scored_model(session, "above-ceiling", {"CIFAR10-top1": 0.95})
+        score = session.scalars(sa.select(Score).where(Score.model_id == model.id)).one()
+        score.error = 0.393
+        benchmark = session.scalars(
+            sa.select(Benchmark).where(Benchmark.identifier == "CIFAR10H-i2n")
+        ).one()
+        session.add(
+            Score(
+                model_id=model.id,
+                benchmark_id=benchmark.id,
+                raw=0.23,
+                ceiling=0.2,
+                ceiled=1.15,
+                error=0.01,
+                status=ScoreStatus.succeeded,
             )
+        )
+        session.commit()
+    # The board's database is shared by every board test of the process: a ceiled 1.15 left
+    # behind would outrank the models other tests rank.
+    try:
+        _check_the_above_ceiling_page(board_client)
+    finally:
+        with board_factory() as session:
+            delete_model(session, "above-ceiling")
             session.commit()
+
+
+def _check_the_above_ceiling_page(board_client: TestClient) -> None:
     page = board_client.get("/models/above-ceiling").text
     assert 'id="above-ceiling"' in page and "exceeds the benchmark's ceiling" in page
     spec = json.loads(page.split('id="spec-model">')[1].split("</script>")[0])
