@@ -75,7 +75,8 @@ async def create_submission(
     settings: Settings = request.app.state.settings
     staging = new_staging_folder(settings)
     try:
-        await run_in_threadpool(service.check_quotas, session, settings, user)
+        # Quotas are counted in ``submit``, after every check the upload itself decides (file
+        # kind, size, header): a refused file gets its own reason, never a quota message.
         form = await receive_multipart(
             request.stream(),
             request.headers.get("content-type"),

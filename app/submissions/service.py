@@ -1,4 +1,4 @@
-"""Accepting an upload: quotas, static inspection, rows, storage, then the validation job.
+"""Accepting an upload: static inspection, then quotas, rows, storage, then the validation job.
 
 Storage layout (``foundation.storage.keys``): ``uploads/<submission id>/weights.safetensors`` or
 ``.../model.onnx`` (+ ``.../manifest.json``), in whichever storage backend is configured; the
@@ -193,6 +193,7 @@ def submit(
     if upload is None:
         raise UploadError(f"attach the model file as the multipart field {FILE_FIELD!r}")
     file_format = inspect_file(upload, fields, settings)
+    check_quotas(session, settings, user)
     if repository.model_by_name(session, fields.name) is not None:
         raise NameTakenError(fields.name)
     model, submission = _add_rows(session, user, fields, upload, file_format)

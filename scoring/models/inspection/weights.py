@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +11,7 @@ from pathlib import Path
 import torch
 from safetensors import safe_open
 
-from scoring.models import create_model
+from scoring.models import create_model, list_models
 from scoring.models.inspection.errors import (
     NonFiniteWeightsError,
     SafetensorsHeaderError,
@@ -26,6 +28,12 @@ from scoring.models.inspection.safetensors_header import (
 OPTIONAL_KEY_SUFFIXES = ("num_batches_tracked",)
 MAX_LISTED_PROBLEMS = 10
 _INTEGER_DTYPES = frozenset({"I64", "I32", "I16", "I8", "U64", "U32", "U16", "U8"})
+# Every registered architecture's state dict as names -> [shape, is floating point], so that the
+# web checks an upload's header without building the model (building CORnet-S takes seconds of
+# CPU; reading this table once takes milliseconds). Rewrite it after changing an architecture:
+#   python -m scoring.models.inspection
+# (tests/scoring/models/inspection/test_expected_table.py fails while it is out of date).
+EXPECTED_TABLE = Path(__file__).with_name("expected_weights.json")
 
 
 @dataclass(frozen=True)
@@ -42,8 +50,43 @@ def expected_from_state_dict(state_dict: Mapping[str, torch.Tensor]) -> dict[str
 
 
 def expected_for_architecture(arch: str) -> dict[str, ExpectedTensor]:
-    """The state dict of the registered architecture ``arch`` (built untrained, never loaded)."""
-    return expected_from_state_dict(create_model(arch, pretrained=False).state_dict())
+    """The state dict of the registered architecture ``arch``: from the committed table, or,
+    for one registered after the table was written, built once on the meta device (no memory,
+    no initialisation) and remembered."""
+    table = _expected_table()
+    return dict(table[arch] if arch in table else built_on_meta(arch))
+
+
+@functools.cache
+def built_on_meta(arch: str) -> dict[str, ExpectedTensor]:
+    with torch.device("meta"):
+        model = create_model(arch, pretrained=False)
+    return expected_from_state_dict(model.state_dict())
+
+
+@functools.cache
+def _expected_table() -> dict[str, dict[str, ExpectedTensor]]:
+    if not EXPECTED_TABLE.is_file():
+        return {}
+    rows = json.loads(EXPECTED_TABLE.read_text())
+    return {
+        arch: {name: ExpectedTensor(tuple(shape), bool(floating)) for name, (shape, floating) in
+               tensors.items()}
+        for arch, tensors in rows.items()
+    }  # fmt: skip
+
+
+def expected_table_text() -> str:
+    """The table for every registered architecture, one tensor a line (readable diffs)."""
+    blocks = []
+    for arch in sorted(list_models()):
+        lines = [
+            f"    {json.dumps(name)}: [{json.dumps(list(tensor.shape))}, "
+            f"{json.dumps(tensor.is_floating_point)}]"
+            for name, tensor in built_on_meta(arch).items()
+        ]
+        blocks.append(f"  {json.dumps(arch)}: {{\n" + ",\n".join(lines) + "\n  }")
+    return "{\n" + ",\n".join(blocks) + "\n}\n"
 
 
 def inspect_weights(

@@ -3,7 +3,10 @@ uploads in flight, not the score jobs the service queued for them."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
+import torch
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -11,7 +14,14 @@ from foundation.db import unit_of_work
 from foundation.models import Job, JobStatus, Model
 from foundation.runs.service import create_score_jobs
 from tests.app.services import without_imported_data
-from tests.app.submissions.conftest import RESNET20, NewToken, bearer, unique_name
+from tests.app.submissions.conftest import (
+    RESNET20,
+    NewToken,
+    bearer,
+    lying_safetensors,
+    resnet20_tensors,
+    unique_name,
+)
 from tests.app.submissions.test_upload_refusals import post
 
 
@@ -64,6 +74,30 @@ def test_concurrent_jobs_quota_does_not_count_cancelled_jobs(
     second = submit(client, token)
     assert second.status_code == 202
     client.post(f"/api/v1/jobs/{second.json()['job_id']}/cancel", headers=bearer(token))
+
+
+def test_with_the_quota_full_a_refused_file_still_gets_its_own_reason(
+    client: TestClient, new_token: NewToken, tmp_path: Path
+) -> None:
+    """Checks before quotas (issue 17): file kind, size and header are answered first."""
+    token = new_token(concurrent_jobs=1)
+    first = submit(client, token).json()
+    pth = tmp_path / "model.pth"
+    torch.save(resnet20_tensors(), pth)
+    pickle = post(client, token, pth, architecture="resnet20_cifar10", name=unique_name())
+    assert pickle.status_code == 415, pickle.text
+    assert "pickle" in pickle.json()["detail"]
+    lying = lying_safetensors(tmp_path / "weights.safetensors")
+    header = post(client, token, lying, architecture="resnet20_cifar10", name=unique_name())
+    assert header.status_code == 400, header.text
+    assert "limit is" not in header.json()["detail"]
+    wrong_arch = post(client, token, RESNET20, architecture="nope", name=unique_name())
+    assert wrong_arch.status_code == 400
+    assert "registered architecture" in wrong_arch.json()["detail"]
+    good = submit(client, token)
+    assert good.status_code == 429
+    assert "limit is 1" in good.json()["detail"]
+    client.post(f"/api/v1/jobs/{first['job_id']}/cancel", headers=bearer(token))
 
 
 def validated_and_being_scored(factory: sessionmaker[Session], accepted: dict) -> list[int]:
