@@ -6,6 +6,7 @@ Register with ``@register_handler("kind")``; a handler receives its kind's paylo
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -26,6 +27,13 @@ class JobReporter(Protocol):
 
 Handler = Callable[[Any, JobReporter], dict[str, Any]]
 HANDLERS: dict[str, Handler] = {}
+BUILTIN_HANDLER_MODULES = {
+    "import": "worker.handlers.import_data",
+    "score": "worker.handlers.score",
+    "selfcheck": "worker.handlers.selfcheck",
+    "train": "worker.handlers.train",
+    "validate": "worker.handlers.validate",
+}
 
 
 def register_handler(kind: str) -> Callable[[Handler], Handler]:
@@ -39,7 +47,7 @@ def register_handler(kind: str) -> Callable[[Handler], Handler]:
 
 
 def handler_for(kind: str) -> Handler:
-    _load_builtin_handlers()
+    _load_builtin_handler(kind)
     try:
         return HANDLERS[kind]
     except KeyError:
@@ -54,11 +62,10 @@ def read_payload(kind: str, data: dict[str, Any]) -> JobPayload:
         raise JobFailedError(str(error)) from None
 
 
-def _load_builtin_handlers() -> None:
-    from worker.handlers import (  # noqa: F401  (each registers its handler on import)
-        import_data,
-        score,
-        selfcheck,
-        train,
-        validate,
-    )
+def _load_builtin_handler(kind: str) -> None:
+    """Import only the module of this kind: each task runs in a fresh process
+    (``worker_max_tasks_per_child=1``), and importing every handler there costs seconds (torch,
+    pandas, the model zoo) that a self-check or an import job never uses."""
+    module = BUILTIN_HANDLER_MODULES.get(kind)
+    if module is not None and kind not in HANDLERS:
+        importlib.import_module(module)  # registers its handler

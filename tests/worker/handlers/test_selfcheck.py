@@ -1,9 +1,12 @@
 """The selfcheck handler with a recording reporter (no worker, no database)."""
 
+import subprocess
+import sys
+
 import pytest
 
-from foundation.jobs.payloads import SelfcheckPayload
-from worker.handlers import JobFailedError, handler_for, read_payload
+from foundation.jobs.payloads import PAYLOADS, SelfcheckPayload
+from worker.handlers import BUILTIN_HANDLER_MODULES, JobFailedError, handler_for, read_payload
 
 
 class Recorder:
@@ -50,3 +53,22 @@ def test_unknown_fields_are_refused() -> None:
 def test_unknown_kind_is_a_readable_failure() -> None:
     with pytest.raises(JobFailedError, match="does not know how to run a 'nope' job"):
         handler_for("nope")
+
+
+def test_every_job_kind_has_a_handler_module_that_registers_it() -> None:
+    assert set(BUILTIN_HANDLER_MODULES) == set(PAYLOADS)
+    for kind in BUILTIN_HANDLER_MODULES:
+        assert callable(handler_for(kind))
+
+
+def test_a_selfcheck_task_imports_neither_torch_nor_the_other_handlers() -> None:
+    """Each task runs in a fresh process: the seconds of importing torch are paid only by the
+    kinds that use it (the fault tests run dozens of self-checks)."""
+    script = (
+        "import sys; from worker.handlers import handler_for; handler_for('selfcheck'); "
+        "print(sorted(m for m in sys.modules if m == 'torch' or m.startswith('worker.handlers.')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.strip()
+    assert loaded == "['worker.handlers.selfcheck']"
