@@ -14,6 +14,7 @@ import errno
 import importlib
 import json
 import os
+import resource
 import runpy
 import sys
 import threading
@@ -289,6 +290,30 @@ def _fail(error: BaseException, guard: Guard | None) -> int:
     return _exit_code_for(first)
 
 
+def limit_processes(spec: dict[str, Any]) -> None:
+    """RLIMIT_NPROC before any model code runs. Set here, not in the parent's pre-exec hook: under
+    bwrap the kernel then counts tasks in the sandbox's own user namespace (and a limit set before
+    bwrap would also cap the namespace against every process of the worker's user)."""
+    allowed = int(spec.get("processes", 64))
+    if spec.get("processes_counted_per_user", False):
+        allowed += _tasks_of_this_user()
+    resource.setrlimit(resource.RLIMIT_NPROC, (allowed, allowed))
+
+
+def _tasks_of_this_user() -> int:
+    """Threads of every process of our real uid that this /proc shows (plain mode)."""
+    uid = str(os.getuid())
+    count = 0
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
+        except (OSError, ValueError):
+            continue  # the process ended meanwhile
+        if fields.get("Uid", "").split()[:1] == [uid]:
+            count += int(fields.get("Threads", "1").strip())
+    return count
+
+
 def _parse_arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser()
     parser.add_argument("--job", required=True)
@@ -306,6 +331,7 @@ def run(argv: list[str]) -> int:
     spec = json.loads((job_dir / "spec.json").read_text())
     guard = None
     try:
+        limit_processes(spec)
         forward = PREPARERS[spec["kind"]](spec, job_dir)
         images = _normalized_inputs(spec, job_dir)
         if not arguments.no_guard:

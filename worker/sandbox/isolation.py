@@ -89,11 +89,11 @@ def resource_limiter(limits: SandboxLimits) -> Callable[[], None]:
 
 
 def child_command(
-    mode: Mode, job_dir: Path, code_packages: Sequence[Path], guard: bool
+    mode: Mode, job_dir: Path, code_packages: Sequence[Path], limits: SandboxLimits
 ) -> list[str]:
     if mode == "bwrap":
-        return _bwrap_command(job_dir, code_packages, guard)
-    return _plain_command(job_dir, code_packages, guard)
+        return _bwrap_command(job_dir, code_packages, limits)
+    return _plain_command(job_dir, code_packages, limits.guard)
 
 
 def _plain_command(job_dir: Path, code_packages: Sequence[Path], guard: bool) -> list[str]:
@@ -102,13 +102,15 @@ def _plain_command(job_dir: Path, code_packages: Sequence[Path], guard: bool) ->
     return _python_command(str(CHILD_SCRIPT), str(job_dir), code_paths, read_roots, guard)
 
 
-def _bwrap_command(job_dir: Path, code_packages: Sequence[Path], guard: bool) -> list[str]:
-    mounts = [*_system_mounts(), "--ro-bind", str(CHILD_SCRIPT), _CHILD_MOUNT]
+def _bwrap_command(
+    job_dir: Path, code_packages: Sequence[Path], limits: SandboxLimits
+) -> list[str]:
+    mounts = [*_system_mounts(limits.tmp_bytes), "--ro-bind", str(CHILD_SCRIPT), _CHILD_MOUNT]
     for package in code_packages:
         mounts += ["--ro-bind", str(package.resolve()), f"{_CODE_MOUNT}/{package.name}"]
     mounts += ["--bind", str(job_dir), _JOB_MOUNT, "--chdir", _JOB_MOUNT]
     read_roots = [*_interpreter_roots(), _CODE_MOUNT]
-    python = _python_command(_CHILD_MOUNT, _JOB_MOUNT, [_CODE_MOUNT], read_roots, guard)
+    python = _python_command(_CHILD_MOUNT, _JOB_MOUNT, [_CODE_MOUNT], read_roots, limits.guard)
     return [_bwrap_executable(), *_NAMESPACE_FLAGS, *mounts, *python]
 
 
@@ -126,14 +128,15 @@ def _interpreter_roots() -> list[str]:
     return sorted(prefixes | {os.path.realpath(prefix) for prefix in prefixes})
 
 
-def _system_mounts() -> list[str]:
+def _system_mounts(tmp_bytes: int) -> list[str]:
     mounts = ["--ro-bind", "/usr", "/usr"]
     for top in ("/bin", "/lib", "/lib64", "/sbin"):
         if os.path.islink(top):
             mounts += ["--symlink", os.readlink(top), top]
         elif os.path.isdir(top):
             mounts += ["--ro-bind", top, top]
-    mounts += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]  # noqa: S108 - fresh, empty
+    mounts += ["--proc", "/proc", "--dev", "/dev"]
+    mounts += ["--size", str(tmp_bytes), "--tmpfs", "/tmp"]  # noqa: S108 - fresh, empty, bounded
     # After the tmpfs: an interpreter or virtualenv that lives under /tmp must stay visible.
     for root in _interpreter_roots():
         if not root.startswith("/usr/"):

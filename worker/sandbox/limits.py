@@ -18,6 +18,11 @@ class SandboxLimits:
     memory_bytes: int = 4 * GiB
     file_bytes: int = 512 * MiB
     open_files: int = 256
+    # Processes and threads the model may run at once (RLIMIT_NPROC, set by the child before any
+    # model code). Under bwrap the kernel counts them in the sandbox's own user namespace; in plain
+    # mode it counts every task of the worker's user, so the child adds what it sees running.
+    processes: int = 64
+    tmp_bytes: int = 64 * MiB  # size of the fresh /tmp tmpfs (bwrap mode)
     threads: int = 1
     max_output_bytes: int = 512 * MiB
     mode: SandboxMode = "auto"

@@ -70,9 +70,9 @@ def run_in_sandbox(
     limits = limits or SandboxLimits()
     job_dir = job_dir.resolve()
     batch = _input_batch_size(job_dir / spec.inputs_file)
-    _prepare_job_dir(job_dir, spec, limits)
     mode = resolve_mode(limits.mode)
-    command = child_command(mode, job_dir, code_packages, limits.guard)
+    _prepare_job_dir(job_dir, spec, limits, mode)
+    command = child_command(mode, job_dir, code_packages, limits)
     started = time.monotonic()
     return_code, log_tail = _execute(command, job_dir, limits)
     elapsed = time.monotonic() - started
@@ -97,9 +97,10 @@ def _input_batch_size(path: Path) -> int:
     return int(images.shape[0])
 
 
-def _prepare_job_dir(job_dir: Path, spec: SandboxSpec, limits: SandboxLimits) -> None:
+def _prepare_job_dir(job_dir: Path, spec: SandboxSpec, limits: SandboxLimits, mode: Mode) -> None:
     (job_dir / child.ACTIVATIONS_FILE).unlink(missing_ok=True)
-    payload = spec.model_dump(mode="json") | {"threads": limits.threads}
+    processes = {"processes": limits.processes, "processes_counted_per_user": mode == "plain"}
+    payload = spec.model_dump(mode="json") | {"threads": limits.threads} | processes
     (job_dir / SPEC_FILE).write_text(json.dumps(payload))
 
 

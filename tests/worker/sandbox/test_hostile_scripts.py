@@ -319,3 +319,35 @@ def test_unaudited_process_spawning_is_unreachable(
     with pytest.raises(SandboxViolationError, match=r"tried to import _posixsubprocess"):
         run_in_sandbox(job_dir, spec, mode_limits)
     assert not marker.exists()
+
+
+def _limits_script(job_dir: Path) -> ScriptSpec:
+    return _script(
+        job_dir,
+        """
+        import os
+        import numpy as np
+        def forward(images):
+            with open("/proc/self/limits") as limits:
+                line = next(row for row in limits if row.startswith("Max processes"))
+            tmp = os.statvfs("/tmp")
+            values = [float(line.split()[2]), float(tmp.f_blocks * tmp.f_frsize)]
+            return {"out": np.tile(np.asarray(values, dtype=np.float32), (len(images), 1))}
+    """,
+    )
+
+
+def test_processes_are_limited_per_sandbox_under_bwrap(job_dir: Path, bwrap_runs: None) -> None:
+    limits = SandboxLimits(wall_seconds=30, mode="bwrap", processes=12, tmp_bytes=8 * 1024**2)
+    result = run_in_sandbox(job_dir, _limits_script(job_dir), limits)
+    max_processes, tmp_size = result.activations["out"][0]
+    assert max_processes == 12  # counted in the sandbox's own user namespace
+    assert tmp_size == 8 * 1024**2  # /tmp is a tmpfs of that size
+
+
+def test_processes_are_limited_in_plain_mode_too(job_dir: Path) -> None:
+    limits = SandboxLimits(wall_seconds=30, mode="plain", processes=12)
+    result = run_in_sandbox(job_dir, _limits_script(job_dir), limits)
+    max_processes = result.activations["out"][0][0]
+    # The kernel counts every task of the worker's user here: what ran already, plus 12.
+    assert 12 < max_processes < 12 + 100_000
