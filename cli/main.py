@@ -34,6 +34,7 @@ from foundation.jobs.payloads import SelfcheckPayload
 from foundation.jobs.queues import DEFAULT_QUEUE, GPU_QUEUE
 from foundation.startup import install_job_hooks
 from worker.launch import parse_gpus, start_gpu_workers, start_worker_process, worker_command
+from worker.sandbox.policy import sandbox_status
 
 cli = typer.Typer(name="ventral", help="Ventral: score vision models against the primate brain.")
 db_cli = typer.Typer(help="Database schema (Alembic migrations).")
@@ -92,6 +93,15 @@ def run_worker(
         run_gpu_workers(command, gpus)
         return
     os.execv(command[0], command)  # noqa: S606 (fixed argv, no shell; signals reach celery)
+
+
+@cli.command("sandbox-check")
+def sandbox_check() -> None:
+    """Whether this host's worker can start the sandbox it demands (exit 1 if not): the
+    workers' health check in docker-compose.yml."""
+    status = sandbox_status(get_settings())
+    typer.echo(status.detail, err=not status.ok)
+    raise typer.Exit(0 if status.ok else 1)
 
 
 @cli.command()

@@ -6,7 +6,7 @@ import secrets
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     # CIFAR-10 images for the first run's training; default: the fetched `cifar10` source.
     training_data_dir: Path = Path("var/cache/sources/cifar10")
     device: str = "auto"
+    # The sandbox that runs uploaded models (docs/security.md). "auto": bubblewrap where it runs,
+    # else the plain mode, which is not a security boundary; in production "auto" demands
+    # bubblewrap, and the plain mode needs both sandbox_mode=plain and sandbox_allow_plain=true.
+    sandbox_mode: Literal["auto", "bwrap", "plain"] = "auto"
+    sandbox_allow_plain: bool = False
 
     @model_validator(mode="after")
     def _resolve_secret_key(self) -> Self:
@@ -95,6 +100,16 @@ class Settings(BaseSettings):
             raise ValueError("task_hard_time_limit must exceed task_soft_time_limit")
         if self.job_stale_seconds <= self.job_heartbeat_seconds:
             raise ValueError("job_stale_seconds must exceed job_heartbeat_seconds")
+        return self
+
+    @model_validator(mode="after")
+    def _plain_sandbox_only_when_allowed(self) -> Self:
+        production = self.environment is Environment.production
+        if production and self.sandbox_mode == "plain" and not self.sandbox_allow_plain:
+            raise ValueError(
+                "VENTRAL_SANDBOX_MODE=plain is not a security boundary (docs/security.md); in "
+                "production it also needs VENTRAL_SANDBOX_ALLOW_PLAIN=true"
+            )
         return self
 
     @property

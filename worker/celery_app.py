@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from celery.signals import worker_process_init, worker_ready
@@ -9,8 +10,10 @@ from celery.signals import worker_process_init, worker_ready
 from foundation.config import get_settings
 from worker import runtime
 from worker.config import make_celery
+from worker.sandbox import sandbox_status
 
 app = make_celery(get_settings())
+log = logging.getLogger(__name__)
 
 
 @worker_process_init.connect
@@ -21,5 +24,7 @@ def _fresh_connections_after_fork(**_: Any) -> None:
 
 @worker_ready.connect
 def _start_sweeper(**_: Any) -> None:
+    sandbox = sandbox_status(runtime.settings())
+    (log.info if sandbox.ok else log.error)("%s", sandbox.detail)
     runtime.prune_scratch()
     runtime.start_sweeper()

@@ -44,11 +44,14 @@ from worker.sandbox import (
     MODEL_OUTPUT,
     ArchitectureSpec,
     SandboxError,
+    SandboxLimits,
     SandboxSpec,
     SandboxUnavailableError,
     architecture_spec,
     onnx_spec_from_manifest,
+    required_mode,
     run_in_sandbox,
+    sandbox_status,
     write_inputs,
 )
 
@@ -72,14 +75,19 @@ class StoredUpload:
 
 @register_handler("validate")
 def validate_submission(payload: ValidatePayload, report: JobReporter) -> dict[str, Any]:
+    sandbox = sandbox_status(runtime.settings())
+    if not sandbox.ok:  # our configuration, not the upload: the job fails, the upload stays
+        raise JobFailedError(f"{sandbox.detail}. Your upload is kept; retry this job later.")
     upload = load_upload(payload.submission_id)
     report.progress(0.05, "checking the file")
     try:
         inspection = inspect_stored(upload)
         report.progress(0.3, f"running the model on {N_IMAGES} CIFAR-10 test images (sandboxed)")
         outcome = forward_pass(upload, inspection, report)
-    except SandboxUnavailableError:
-        raise  # our configuration, not the upload: a system failure, the upload stays
+    except SandboxUnavailableError as error:
+        raise JobFailedError(
+            f"this worker cannot start the sandbox ({error}); your upload is kept, retry later"
+        ) from None
     except (InspectionError, SandboxError) as error:
         refuse(upload)
         raise JobFailedError(f"the upload was refused: {error}") from None
@@ -167,7 +175,8 @@ def forward_pass(
     try:
         spec, size = _spec(upload, inspection, job_dir)
         write_inputs(job_dir, cifar_images(N_IMAGES, size))
-        result = run_in_sandbox(job_dir, spec)
+        limits = SandboxLimits(mode=required_mode(runtime.settings()))
+        result = run_in_sandbox(job_dir, spec, limits)
     finally:
         shutil.rmtree(job_dir, ignore_errors=True)
     report.log(f"forward pass in sandbox mode {result.mode!r}: {result.wall_seconds:.1f} s")

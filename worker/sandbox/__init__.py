@@ -15,6 +15,7 @@ from worker.sandbox.errors import (
 )
 from worker.sandbox.isolation import bwrap_available, resolve_mode
 from worker.sandbox.limits import SandboxLimits
+from worker.sandbox.policy import SandboxStatus, required_mode, sandbox_status
 from worker.sandbox.runner import SandboxResult, run_in_sandbox, write_inputs
 from worker.sandbox.spec import (
     BEHAVIOR_KEY,
@@ -41,6 +42,7 @@ __all__ = [
     "SandboxOutputError",
     "SandboxResult",
     "SandboxSpec",
+    "SandboxStatus",
     "SandboxTimeoutError",
     "SandboxUnavailableError",
     "SandboxViolationError",
@@ -48,7 +50,9 @@ __all__ = [
     "architecture_spec",
     "bwrap_available",
     "onnx_spec_from_manifest",
+    "required_mode",
     "resolve_mode",
     "run_in_sandbox",
+    "sandbox_status",
     "write_inputs",
 ]
