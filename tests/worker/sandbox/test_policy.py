@@ -61,7 +61,7 @@ def test_without_bubblewrap_a_production_worker_refuses_to_validate(
     monkeypatch.setattr(runtime, "settings", lambda: settings(tmp_path))
     recorder = Recorder()
     # No database is touched: the refusal comes before the upload is even looked up.
-    with pytest.raises(JobFailedError, match="refuses to validate uploads.*Your upload is kept"):
+    with pytest.raises(JobFailedError, match=r"refuses to validate uploads.*Your upload is kept"):
         validate_submission(ValidatePayload(submission_id=1), recorder)
     assert recorder.lines == []
 
