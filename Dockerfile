@@ -11,7 +11,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 PIP_DISABLE_
     VENTRAL_SCRATCH_DIR=/var/tmp/ventral
 # The scratch folder (upload staging, sandbox folders, downloaded objects) is each container's
 # own, outside the shared `files` volume.
-RUN useradd --create-home --uid 1000 ventral \
+# bubblewrap: the sandbox that runs uploaded models (docs/security.md). Production workers refuse
+# to validate without it; docker-compose.yml lets the workers create the namespaces it needs.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends bubblewrap \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --create-home --uid 1000 ventral \
  && mkdir -p /var/lib/ventral/storage /var/tmp/ventral /run/ventral-gpus \
  && chown -R ventral /var/lib/ventral /var/tmp/ventral /run/ventral-gpus
 WORKDIR /srv/ventral

@@ -105,3 +105,22 @@ def _line_with(process: subprocess.Popen[str], text: str) -> str:
         if text in line:
             return line
     raise AssertionError(f"no line with {text!r}")
+
+
+def test_the_image_ships_bubblewrap_and_workers_may_start_it() -> None:
+    """Issue 13: without bwrap, `auto` fell back silently to the plain mode in production."""
+    base = (REPO / "Dockerfile").read_text().split("FROM base AS web")[0]
+    assert re.search(r"apt-get install -y --no-install-recommends bubblewrap", base)
+    services = compose()["services"]
+    for name in ["worker-cpu", "worker-gpu"]:
+        options = set(services[name]["security_opt"])
+        # user/mount namespaces (seccomp, AppArmor) and a fresh /proc (masked paths)
+        assert {"seccomp=unconfined", "apparmor=unconfined", "systempaths=unconfined"} <= options
+        assert "privileged" not in services[name] and "cap_add" not in services[name], name
+        assert "ventral sandbox-check" in services[name]["healthcheck"]["test"][1], name
+    for name in ["web", "monitor", "proxy"]:
+        assert "security_opt" not in services[name], name  # only the workers run uploads
+    environment = services["worker-cpu"]["environment"]
+    assert environment["VENTRAL_ENVIRONMENT"] == "production"
+    assert environment["VENTRAL_SANDBOX_MODE"] == "${VENTRAL_SANDBOX_MODE:-auto}"
+    assert environment["VENTRAL_SANDBOX_ALLOW_PLAIN"] == "${VENTRAL_SANDBOX_ALLOW_PLAIN:-false}"
