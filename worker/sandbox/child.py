@@ -297,6 +297,9 @@ def limit_processes(spec: dict[str, Any]) -> None:
     allowed = int(spec.get("processes", 64))
     if spec.get("processes_counted_per_user", False):
         allowed += _tasks_of_this_user()
+    hard = resource.getrlimit(resource.RLIMIT_NPROC)[1]
+    if hard != resource.RLIM_INFINITY:
+        allowed = min(allowed, hard)  # only lowering is allowed
     resource.setrlimit(resource.RLIMIT_NPROC, (allowed, allowed))
 
 
