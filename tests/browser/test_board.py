@@ -167,3 +167,12 @@ def test_the_model_name_stays_in_sight_when_the_board_scrolls(page: Page):
     )
     assert seen == "model"
     expect(first.locator("td.rank")).to_be_in_viewport()
+
+
+def test_figure_1_fills_its_column(page: Page):
+    page.goto("/plots")
+    chart = page.locator("#plot-brainscore-vs-imagenet div.vega")
+    expect(chart).to_have_attribute("data-rendered", "true")
+    column = page.locator("main").evaluate("(m) => m.clientWidth")
+    drawn = chart.locator("svg").first.evaluate("(svg) => svg.getBoundingClientRect().width")
+    assert drawn > 900 and drawn >= 0.9 * (column - 48)  # main's padding: 2 × 1.5 rem
