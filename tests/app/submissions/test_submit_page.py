@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from html import escape
+from html import unescape
 
 from foundation.config import Settings
 from scoring.models import list_models, model_info
@@ -23,5 +23,5 @@ def test_every_architecture_shows_its_description_and_input_size(
         info = model_info(name)
         assert f"{info.input_size} px" in options[name]
         assert f"{info.input_size}×{info.input_size} px" in rows[name]
-        assert info.description and escape(info.description) in rows[name]
+        assert info.description and info.description in unescape(rows[name])
     assert "32 px, 10 classes" in options["resnet20_cifar10"]
