@@ -6,8 +6,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from app.admin.routes import page_router as admin_pages
-from app.api_docs.routes import page_router as api_docs_pages
 from app.api import api_router
+from app.api_docs.routes import page_router as api_docs_pages
 from app.auth.routes import page_router as auth_pages
 from app.auth.setup import install_auth
 from app.catalog.routes import page_router as catalogue_pages
