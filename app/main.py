@@ -7,6 +7,7 @@ from fastapi.staticfiles import StaticFiles
 
 from app.admin.routes import page_router as admin_pages
 from app.api import api_router
+from app.api_docs.routes import page_router as api_docs_pages
 from app.auth.routes import page_router as auth_pages
 from app.auth.setup import install_auth
 from app.catalog.routes import page_router as catalogue_pages
@@ -15,6 +16,7 @@ from app.core.limits import BodySizeLimit
 from app.core.nul_guard import NulInUrlGuard
 from app.core.storage_errors import install_storage_error_handler
 from app.core.templates import STATIC_DIR
+from app.favicon.routes import router as favicon_router
 from app.health.routes import router as health_router
 from app.jobs.routes import page_router as job_pages
 from app.leaderboard.routes import router as leaderboard_pages
@@ -31,7 +33,15 @@ from foundation.storage.scratch import remove_stale_staging
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     install_job_hooks()
-    app = FastAPI(title="Ventral", version="0.1.0", summary="Brain-Score for your own lab.")
+    app = FastAPI(
+        title="Ventral",
+        version="0.1.0",
+        summary="Brain-Score for your own lab.",
+        # /docs and /redoc are app.api_docs's pages on vendored assets, without inline script.
+        docs_url=None,
+        redoc_url=None,
+        swagger_ui_oauth2_redirect_url=None,
+    )
     app.state.settings = settings
     app.state.session_factory = create_session_factory(settings)
     app.state.celery = celery_client(settings)
@@ -43,6 +53,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_storage_error_handler(app)
     for router in (
         health_router,
+        favicon_router,
+        api_docs_pages,
         api_router,
         leaderboard_pages,
         job_pages,

@@ -1,7 +1,8 @@
 """``ventral seed``: the rows a fresh installation needs. Idempotent; runs at every ``serve``.
 
-Other areas add their reference rows (benchmarks, reference models, published scores) with
-``@register_seeder``; each seeder gets the open session and the settings and must be idempotent.
+The seeders are listed here, in the order they run: importing a module registers nothing, so
+what seeds the database does not depend on which modules happen to be imported. Each gets the
+open session and the settings and must be idempotent.
 """
 
 from __future__ import annotations
@@ -10,15 +11,12 @@ from collections.abc import Callable
 
 from sqlalchemy.orm import Session
 
+from app.published.seeder import published_results_seeder
+from app.reference_models.seeder import reference_models_seeder
 from foundation.config import Settings
 
 Seeder = Callable[[Session, Settings], None]
-SEEDERS: list[Seeder] = []
-
-
-def register_seeder(seeder: Seeder) -> Seeder:
-    SEEDERS.append(seeder)
-    return seeder
+SEEDERS: tuple[Seeder, ...] = (published_results_seeder, reference_models_seeder)
 
 
 def run_seeders(session: Session, settings: Settings) -> None:

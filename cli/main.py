@@ -17,8 +17,6 @@ import uvicorn
 from sqlalchemy.engine import make_url
 
 from app.first_run.service import kick_off_on_fresh_install
-from app.published import seeder as _published_seeder  # noqa: F401  registers its seeder
-from app.reference_models import seeder as _reference_seeder  # noqa: F401  registers its seeder
 from app.seed import run_seeders
 from app.users import service as users
 from cli import data as data_commands

@@ -29,10 +29,10 @@ class Settings(BaseSettings):
     var_dir: Path = Path("var")
     database_url: str = "sqlite:///var/ventral.sqlite"
     broker_url: str = "sqla+sqlite:///var/broker.sqlite"
+    # The defaults under var/ follow var_dir (see _folders_under_var) unless set on their own.
     storage_dir: Path = Path("var/storage")
     storage_url: str = ""  # e.g. s3://bucket/prefix: an object store instead of storage_dir
-    # This host's own files (upload staging, sandbox folders, copies of stored objects);
-    # default: <var_dir>/scratch.
+    # This host's own files (upload staging, sandbox folders, copies of stored objects).
     scratch_dir: Path = Path("var/scratch")
     secret_key: str = ""
     base_url: str = "http://127.0.0.1:8000"
@@ -82,15 +82,20 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _folders_under_var(self) -> Self:
+        # Everything under the var folder follows VENTRAL_VAR_DIR unless set on its own.
+        unset = {field for field in type(self).model_fields if field not in self.model_fields_set}
         defaults = {
-            "scratch_dir": Path("scratch"),
-            "data_cache_dir": Path("cache/sources"),
-            "data_dir": Path("data"),
+            "storage_dir": self.var_dir / "storage",
+            "scratch_dir": self.var_dir / "scratch",
+            "data_cache_dir": self.var_dir / "cache/sources",
+            "data_dir": self.var_dir / "data",
+            "database_url": f"sqlite:///{self.var_dir / 'ventral.sqlite'}",
+            "broker_url": f"sqla+sqlite:///{self.var_dir / 'broker.sqlite'}",
         }
-        for field, relative in defaults.items():
-            if field not in self.model_fields_set:
-                setattr(self, field, self.var_dir / relative)
-        if "training_data_dir" not in self.model_fields_set:
+        for field, value in defaults.items():
+            if field in unset:
+                setattr(self, field, value)
+        if "training_data_dir" in unset:
             self.training_data_dir = self.data_cache_dir / "cifar10"
         return self
 

@@ -11,8 +11,10 @@ import pandas as pd
 from app.catalog.schemas import CompareOut, ModelDetailOut
 from app.plots.schemas import PlotOut
 
-WIDTH = 520
-HEIGHT = 340
+WIDTH = 520  # of a faceted chart's panels and the compare chart (Vega-Lite facets need numbers)
+HEIGHT = 420
+# A single chart takes its element's width (div.vega is 100% of the page's content column).
+FILL = "container"
 SOURCE_COLORS = alt.Scale(scheme="tableau10")
 
 
@@ -30,7 +32,7 @@ def plot_chart(plot: PlotOut) -> dict[str, Any] | None:
     )
     if frame["panel"].any():
         chart = (
-            dots.properties(width=WIDTH // 2, height=HEIGHT // 1.5)
+            dots.properties(width=WIDTH, height=HEIGHT // 1.5)
             .facet(facet=alt.Facet("panel:N", title=None), columns=2)
             .resolve_scale(x="independent", y="independent")
         )
@@ -39,7 +41,7 @@ def plot_chart(plot: PlotOut) -> dict[str, Any] | None:
     if plot.name == "brainscore-vs-imagenet":
         rule = alt.Chart(pd.DataFrame({"x": [0.7]})).mark_rule(strokeDash=[4, 4], color="#888")
         layers.append(rule.encode(x="x:Q"))
-    return _spec(alt.layer(*layers).properties(width=WIDTH, height=HEIGHT))
+    return _spec(alt.layer(*layers).properties(width=FILL, height=HEIGHT))
 
 
 ABOVE_CEILING = (
@@ -80,7 +82,7 @@ def model_scores_chart(model: ModelDetailOut) -> dict[str, Any] | None:
         tooltip=["benchmark", alt.Tooltip("value", format=".3f"), "kind", "note"],
     )
     errors = base.mark_errorbar(ticks=True).encode(x="low:Q", x2="high:Q")
-    return _spec(alt.layer(bars, errors).properties(width=WIDTH, height=24 * len(rows)))
+    return _spec(alt.layer(bars, errors).properties(width=FILL, height=24 * len(rows)))
 
 
 def compare_chart(comparison: CompareOut) -> dict[str, Any] | None:

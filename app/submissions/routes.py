@@ -14,6 +14,7 @@ from app.core.db import SessionDep
 from app.core.params import RowId
 from app.core.templates import templates
 from app.submissions import service
+from app.submissions.architectures import architecture_choices
 from app.submissions.schemas import MODEL_NAME_PATTERN, SubmissionAccepted, SubmissionRead
 from app.submissions.upload import UploadError, receive_multipart
 from foundation.config import Settings
@@ -130,11 +131,9 @@ def submit_page(request: Request, session: SessionDep) -> Response:
     user = session_user(request, session)
     if user is None:
         return RedirectResponse("/signin?next=/submit", status_code=303)
-    from scoring.models import list_models
-
     context = {
         "csrf_token": csrf_token(request),
-        "architectures": list_models(),
+        "architectures": architecture_choices(),
         "max_upload_bytes": request.app.state.settings.max_upload_bytes,
         "submissions": [describe(session, item) for item in service.submissions_of(session, user)],
     }

@@ -153,8 +153,12 @@ def inspect_file(upload: ReceivedFile, fields: SubmissionFields, settings: Setti
             manifest = parse_manifest(_required_manifest(fields), limits)
             inspect_upload(upload.path, upload.filename, manifest=manifest, limits=limits)
             return "onnx"
-        expected = expected_for_architecture(_required_architecture(fields))
-        inspect_upload(upload.path, upload.filename, expected_weights=expected, limits=limits)
+        architecture = _required_architecture(fields)
+        expected = expected_for_architecture(architecture)
+        inspect_upload(
+            upload.path, upload.filename, expected_weights=expected, architecture=architecture,
+            limits=limits,
+        )  # fmt: skip
         return "safetensors"
     except (PickleRefusedError, UnsupportedFileError) as error:
         raise UnsupportedUploadError(str(error)) from None

@@ -147,3 +147,32 @@ def test_every_available_plot_draws(page: Page, tmp_path: Path):
         keep(page, f"plot-{name}", tmp_path, f"#plot-{name}")
     expect(page.locator("#plot-ost .absent")).to_contain_text("Kar2019")
     assert PRIVATE_MODEL not in page.content()
+
+
+def test_the_model_name_stays_in_sight_when_the_board_scrolls(page: Page):
+    page.goto("/?preset=leaderboard&source=all")
+    wrap = page.locator(".table-wrap")
+    sizes = wrap.evaluate("(w) => [w.scrollWidth, w.clientWidth, document.body.scrollWidth]")
+    assert sizes[0] > sizes[1] + 500  # the table is wider than its container: it scrolls inside
+    assert sizes[2] <= 1400  # and the page itself does not (viewport 1400 px)
+    wrap.evaluate("(w) => { w.scrollLeft = w.scrollWidth; }")
+    first = page.locator("#leaderboard tbody tr").first
+    name = first.locator("td.model a")
+    box = name.bounding_box()
+    assert box is not None and 0 <= box["x"] < 600
+    # what the reader sees at the name's place is the name, not a score cell scrolled over it
+    seen = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('td').className",
+        [box["x"] + 5, box["y"] + box["height"] / 2],
+    )
+    assert seen == "model"
+    expect(first.locator("td.rank")).to_be_in_viewport()
+
+
+def test_figure_1_fills_its_column(page: Page):
+    page.goto("/plots")
+    chart = page.locator("#plot-brainscore-vs-imagenet div.vega")
+    expect(chart).to_have_attribute("data-rendered", "true")
+    column = page.locator("main").evaluate("(m) => m.clientWidth")
+    drawn = chart.locator("svg").first.evaluate("(svg) => svg.getBoundingClientRect().width")
+    assert drawn > 900 and drawn >= 0.9 * (column - 48)  # main's padding: 2 × 1.5 rem

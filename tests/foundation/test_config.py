@@ -38,10 +38,40 @@ def test_settings_come_from_ventral_variables(
     assert settings.submissions_per_day == 3
 
 
-def test_embedded_defaults_need_no_server(tmp_path: Path) -> None:
-    settings = make(tmp_path)
-    assert settings.database_url.startswith("sqlite:///var/")
-    assert settings.broker_url.startswith("sqla+sqlite:///var/")
+def test_embedded_defaults_need_no_server() -> None:
+    settings = Settings(_env_file=None, secret_key="x" * 40)  # type: ignore[call-arg]
+    assert settings.database_url == "sqlite:///var/ventral.sqlite"
+    assert settings.broker_url == "sqla+sqlite:///var/broker.sqlite"
+    assert settings.storage_dir == Path("var/storage")
+
+
+def test_var_dir_alone_moves_everything_under_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("DATABASE_URL", "BROKER_URL", "STORAGE_DIR", "SCRATCH_DIR", "DATA_DIR"):
+        monkeypatch.delenv(f"VENTRAL_{name}", raising=False)
+    var = tmp_path / "elsewhere"
+    monkeypatch.setenv("VENTRAL_VAR_DIR", str(var))
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.database_url == f"sqlite:///{var}/ventral.sqlite"
+    assert settings.broker_url == f"sqla+sqlite:///{var}/broker.sqlite"
+    assert settings.database_url.startswith("sqlite:////")  # an absolute SQLite path
+    folders = (settings.storage_dir, settings.scratch_dir, settings.data_dir)
+    assert all(folder.is_relative_to(var) for folder in folders)
+    assert settings.data_cache_dir.is_relative_to(var)
+    assert settings.training_data_dir == settings.data_cache_dir / "cifar10"
+
+
+def test_a_setting_of_its_own_wins_over_var_dir(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("VENTRAL_VAR_DIR", str(tmp_path / "var"))
+    monkeypatch.setenv("VENTRAL_STORAGE_DIR", str(tmp_path / "objects"))
+    monkeypatch.setenv("VENTRAL_BROKER_URL", "redis://127.0.0.1:6379/0")
+    settings = Settings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.storage_dir == tmp_path / "objects"
+    assert settings.broker_url == "redis://127.0.0.1:6379/0"
+    assert settings.database_url == f"sqlite:///{tmp_path / 'var'}/ventral.sqlite"
 
 
 def test_hard_time_limit_must_exceed_soft(tmp_path: Path) -> None:

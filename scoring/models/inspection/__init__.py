@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from scoring.models.inspection.closest import closest_architecture, expected_state, mismatch_hint
 from scoring.models.inspection.errors import (
     FileTooLargeError,
     InspectionError,
@@ -59,8 +60,10 @@ __all__ = [
     "UnsafeFileNameError",
     "UnsupportedFileError",
     "check_user_filename",
+    "closest_architecture",
     "expected_for_architecture",
     "expected_from_state_dict",
+    "expected_state",
     "inspect_upload",
     "parse_manifest",
     "parse_safetensors_header",
@@ -81,16 +84,28 @@ def inspect_upload(
     user_filename: str,
     *,
     expected_weights: Mapping[str, ExpectedTensor] | None = None,
+    architecture: str | None = None,
     manifest: OnnxManifest | None = None,
     limits: InspectionLimits | None = None,
 ) -> InspectionReport:
-    """Everything we can check without running the model; raises an ``InspectionError``."""
+    """Everything we can check without running the model; raises an ``InspectionError``.
+
+    ``architecture`` names the registered architecture of ``expected_weights``: a file that does
+    not fit it is refused with the registered architecture it fits best (``closest``)."""
     limits = limits or InspectionLimits()
     kind = detect_file_kind(path, user_filename, limits)
     if kind is FileKind.SAFETENSORS:
         if expected_weights is None:
             raise InspectionError("safetensors weights need an architecture to be checked against")
-        return InspectionReport(kind, tensors=inspect_weights(path, expected_weights, limits))
+        try:
+            return InspectionReport(kind, tensors=inspect_weights(path, expected_weights, limits))
+        except StateDictMismatchError as error:
+            if architecture is None:
+                raise
+            shapes = {n: e.shape for n, e in read_safetensors_header(path, limits).items()}
+            raise StateDictMismatchError(
+                f"{error}. {mismatch_hint(shapes, architecture)}"
+            ) from None
     if manifest is None:
         raise ManifestError("an ONNX upload needs a manifest (input size, normalization, outputs)")
     graph = inspect_onnx(path, manifest, limits)

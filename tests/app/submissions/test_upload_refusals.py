@@ -120,6 +120,11 @@ def test_wrong_keys_and_shapes_are_named(
         response, 400, "missing key conv1.weight", service_settings, session_factory, name
     )
     assert "layer linear.weight: expected shape (10, 64), got (5, 64)" in response.json()["detail"]
+    # and which registered architecture it fits best (here still the chosen one)
+    assert (
+        "no registered architecture fits it better than 'resnet20_cifar10'"
+        in (response.json()["detail"])
+    )
 
 
 def test_nan_weights_are_refused(
