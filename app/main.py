@@ -11,6 +11,7 @@ from app.auth.routes import page_router as auth_pages
 from app.auth.setup import install_auth
 from app.catalog.routes import page_router as catalogue_pages
 from app.core.errors import install_error_handlers
+from app.core.headers import SecurityHeaders
 from app.core.limits import BodySizeLimit
 from app.core.nul_guard import NulInUrlGuard
 from app.core.storage_errors import install_storage_error_handler
@@ -39,6 +40,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(NulInUrlGuard)
     install_auth(app, settings)
+    app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
     install_error_handlers(app)
     install_storage_error_handler(app)
     for router in (

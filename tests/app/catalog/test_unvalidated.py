@@ -13,7 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from foundation.models import ModelStatus, Visibility
 from tests.app.board import PRIVATE_BENCHMARKS, People, add_scored_model, delete_model, viewing_as
 
-UNVALIDATED = {"pending-upload-net": ModelStatus.pending, "refused-upload-net": ModelStatus.rejected}
+UNVALIDATED = {
+    "pending-upload-net": ModelStatus.pending,
+    "refused-upload-net": ModelStatus.rejected,
+}
 
 
 @pytest.fixture
