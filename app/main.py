@@ -14,6 +14,7 @@ from app.core.errors import install_error_handlers
 from app.core.headers import SecurityHeaders
 from app.core.limits import BodySizeLimit
 from app.core.nul_guard import NulInUrlGuard
+from app.core.rate_limits import AddressLimits
 from app.core.storage_errors import install_storage_error_handler
 from app.core.templates import STATIC_DIR
 from app.health.routes import router as health_router
@@ -37,6 +38,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = create_session_factory(settings)
     app.state.celery = celery_client(settings)
     app.state.job_sender = JobDispatcher(app.state.celery, app.state.session_factory)
+    app.state.address_limits = AddressLimits.from_settings(settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(NulInUrlGuard)
     install_auth(app, settings)
