@@ -3,29 +3,20 @@ leaderboard's script runs, and the browser reports no violation."""
 
 from __future__ import annotations
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.board_site import (
-    base_url,
-    board_database,
-    board_factory,
-    board_settings,
-    browser,
-    page,
-    people,
-)
+from tests.browser.board_site import base_url, board_database, board_factory, board_settings, people
+from tests.browser.isolated import in_chromium
 
-__all__ = [
-    "base_url",
-    "board_database",
-    "board_factory",
-    "board_settings",
-    "browser",
-    "page",
-    "people",
-]
+__all__ = ["base_url", "board_database", "board_factory", "board_settings", "people"]
 
 CHART_PAGES = ("/plots", "/models/CORnet-S", "/compare?models=CORnet-S,AlexNet")
+
+
+def new_page(browser: Browser, base_url: str) -> Page:
+    context = browser.new_context(base_url=base_url, viewport={"width": 1400, "height": 900})
+    context.set_default_timeout(20_000)
+    return context.new_page()
 
 
 def _violations(page: Page) -> list[str]:
@@ -34,7 +25,15 @@ def _violations(page: Page) -> list[str]:
     return found
 
 
-def test_charts_draw_under_the_policy_and_nothing_is_blocked(page: Page):
+def test_charts_draw_under_the_policy_and_an_injected_script_is_blocked(base_url: str):
+    def scenario(browser: Browser) -> None:
+        _charts_draw(new_page(browser, base_url))
+        _inline_script_blocked(new_page(browser, base_url))
+
+    in_chromium(scenario)
+
+
+def _charts_draw(page: Page) -> None:
     messages = _violations(page)
     for url in CHART_PAGES:
         response = page.goto(url)
@@ -51,7 +50,7 @@ def test_charts_draw_under_the_policy_and_nothing_is_blocked(page: Page):
     assert blocked == []
 
 
-def test_an_inline_script_is_blocked(page: Page):
+def _inline_script_blocked(page: Page) -> None:
     """The policy is live in the browser: a script injected as markup does not run."""
     messages = _violations(page)
     page.goto("/plots")

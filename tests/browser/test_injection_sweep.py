@@ -19,16 +19,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.users.service import create_user
 from foundation.models import ApiToken, Job, Model, Submission, User, WeightArtifact
 from tests.app.submissions.conftest import RESNET20
-from tests.browser.board_site import (
-    base_url,
-    board_database,
-    board_factory,
-    board_settings,
-    browser,
-    people,
-)
+from tests.browser.board_site import base_url, board_database, board_factory, board_settings, people
+from tests.browser.isolated import in_chromium
 
-__all__ = ["base_url", "board_database", "board_factory", "board_settings", "browser", "people"]
+__all__ = ["base_url", "board_database", "board_factory", "board_settings", "people"]
 
 PAYLOADS = (
     "javascript:alert(1)",
@@ -86,14 +80,6 @@ def watched(context: BrowserContext) -> tuple[Page, list[str]]:
 
 
 @pytest.fixture
-def owner(browser: Browser, base_url: str) -> Iterator[BrowserContext]:
-    context = browser.new_context(base_url=base_url)
-    context.set_default_timeout(20_000)
-    yield context
-    context.close()
-
-
-@pytest.fixture
 def cleanup(board_factory: sessionmaker[Session]) -> Iterator[list[str]]:
     """Emails of accounts the sweep made; removed after, with their uploads."""
     emails: list[str] = []
@@ -138,13 +124,17 @@ def upload(context: BrowserContext, csrf: str, name: str, filename: str, **field
 
 
 def test_no_payload_runs_on_any_page(
-    owner: BrowserContext,
-    browser: Browser,
-    base_url: str,
-    board_factory: sessionmaker[Session],
-    cleanup: list[str],
+    base_url: str, board_factory: sessionmaker[Session], cleanup: list[str]
 ):
     cleanup.append(EMAIL.lower())
+    in_chromium(lambda browser: _sweep_everything(browser, base_url, board_factory, cleanup))
+
+
+def _sweep_everything(
+    browser: Browser, base_url: str, board_factory: sessionmaker[Session], cleanup: list[str]
+) -> None:
+    owner = browser.new_context(base_url=base_url)
+    owner.set_default_timeout(20_000)
     # Forms: sign-up (the email is shown in the header, profile and admin pages), token name.
     signup = {"email": EMAIL, "password": PASSWORD, "csrf_token": csrf_of(owner, "/signup")}
     assert owner.request.post("/signup", form=signup).ok
