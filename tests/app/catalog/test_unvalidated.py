@@ -85,6 +85,7 @@ def test_pending_and_refused_uploads_are_seen_only_by_owner_and_admins(
                     board_client.get(f"/api/v1/models/{name}").status_code,
                     board_client.get(f"/models/{name}").status_code,
                     board_client.get("/api/v1/compare", params={"models": name}).status_code,
+                    board_client.get(f"/api/v1/runs/models/{name}").status_code,
                 }
                 assert codes == {200 if sees else 404}, (name, user_id)
 
