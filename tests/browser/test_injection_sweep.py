@@ -140,8 +140,16 @@ def _sweep_everything(
     assert owner.request.post("/signup", form=signup).ok
     bad = {"email": PAYLOADS[2] + " @x", "password": PASSWORD, "csrf_token": csrf_of(owner, "/")}
     refused_signup = owner.request.post("/signup", form=bad, max_redirects=0)
+    wrong = {"email": PAYLOADS[2], "password": "x", "csrf_token": csrf_of(owner, "/signin")}
+    wrong["next"] = PAYLOADS[0]
+    failed_signin = owner.request.post("/signin", form=wrong, max_redirects=0)
     token = {"name": PAYLOADS[3], "csrf_token": csrf_of(owner, "/profile")}
-    assert owner.request.post("/profile/tokens", form=token).ok
+    token_page = owner.request.post("/profile/tokens", form=token)
+    assert token_page.ok
+    # Pages answered to a POST echo the input: escaped, never as markup.
+    for answer in (refused_signup, failed_signin, token_page):
+        text = answer.text()
+        assert "<script>alert" not in text and "<img src=x" not in text, answer.url
 
     # The upload API: every free-text field, and the links it must refuse.
     csrf = csrf_of(owner, "/submit")
@@ -174,7 +182,7 @@ def _sweep_everything(
     # The model page shows the payloads as text (escaped, not dropped).
     page.goto(f"/models/{name}")
     assert PAYLOADS[2] in page.locator("main").inner_text()
-    assert refused_signup.status == 400
+    assert refused_signup.status == 400 and failed_signin.status == 401
 
     admin = browser.new_context(base_url=base_url)
     try:
