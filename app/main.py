@@ -12,8 +12,10 @@ from app.auth.routes import page_router as auth_pages
 from app.auth.setup import install_auth
 from app.catalog.routes import page_router as catalogue_pages
 from app.core.errors import install_error_handlers
+from app.core.headers import SecurityHeaders
 from app.core.limits import BodySizeLimit
 from app.core.nul_guard import NulInUrlGuard
+from app.core.rate_limits import AddressLimits
 from app.core.storage_errors import install_storage_error_handler
 from app.core.templates import STATIC_DIR
 from app.favicon.routes import router as favicon_router
@@ -46,9 +48,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.session_factory = create_session_factory(settings)
     app.state.celery = celery_client(settings)
     app.state.job_sender = JobDispatcher(app.state.celery, app.state.session_factory)
+    app.state.address_limits = AddressLimits.from_settings(settings)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(NulInUrlGuard)
     install_auth(app, settings)
+    app.add_middleware(SecurityHeaders, https=settings.base_url.startswith("https://"))
     install_error_handlers(app)
     install_storage_error_handler(app)
     for router in (

@@ -138,6 +138,21 @@ def user_create(
         raise typer.BadParameter(str(error)) from None
 
 
+@user_cli.command("password")
+def user_password(
+    email: str,
+    password: str = typer.Option(..., prompt=True, hide_input=True, confirmation_prompt=True),
+) -> None:
+    """Set a user's password; every signed-in session of theirs ends (API tokens stay)."""
+    settings = get_settings()
+    try:
+        with session_scope(settings) as session:
+            user = users.reset_password(session, email, password)
+            typer.echo(f"password changed for {user.email}; their sessions have ended")
+    except (LookupError, users.InvalidAccountError) as error:
+        raise typer.BadParameter(str(error)) from None
+
+
 @jobs_cli.command("selfcheck")
 def jobs_selfcheck(
     steps: int = typer.Option(5, min=1, max=1000),
@@ -225,10 +240,23 @@ def run_web(settings: Settings, host: str, port: int, workers: int) -> None:
     if workers == 1:
         from app.main import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level="info",
+            forwarded_allow_ips=settings.trusted_proxies,
+        )
         return
     # Several processes: each builds its app from the same environment.
-    uvicorn.run("app.main:create_app", factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        forwarded_allow_ips=settings.trusted_proxies,
+    )
 
 
 def run_gpu_workers(command: list[str], gpus: str) -> None:

@@ -41,6 +41,15 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=520 * 1024 * 1024, gt=0)
     submissions_per_day: int = Field(default=10, ge=0)
     concurrent_jobs_per_user: int = Field(default=2, ge=0)
+    # Per client address, in the `limits` notation ("N/second|minute|hour|day"); counted in
+    # rate_limit_storage_url: default memory:// (one process) in development and tests, the
+    # Redis broker in production so that N web processes share one count (docs/security.md).
+    signup_rate_limit: str = "10/hour"
+    upload_rate_limit: str = "30/hour"
+    rate_limit_storage_url: str = ""
+    # Addresses whose X-Forwarded-For uvicorn believes (the reverse proxy's); "*" behind a proxy
+    # that is the only way in, as in docker-compose.yml.
+    trusted_proxies: str = "127.0.0.1"
 
     task_soft_time_limit: int = Field(default=6 * 3600, gt=0)
     task_hard_time_limit: int = Field(default=6 * 3600 + 300, gt=0)
@@ -115,6 +124,21 @@ class Settings(BaseSettings):
                 "VENTRAL_SANDBOX_MODE=plain is not a security boundary (docs/security.md); in "
                 "production it also needs VENTRAL_SANDBOX_ALLOW_PLAIN=true"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _resolve_rate_limit_storage(self) -> Self:
+        if self.rate_limit_storage_url:
+            return self
+        if self.environment is Environment.production:
+            if not self.broker_is_redis:
+                raise ValueError(
+                    "production needs a shared rate-limit store: set "
+                    "VENTRAL_RATE_LIMIT_STORAGE_URL=redis://... (or a Redis broker)"
+                )
+            self.rate_limit_storage_url = self.broker_url
+        else:
+            self.rate_limit_storage_url = "memory://"
         return self
 
     @property

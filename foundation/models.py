@@ -123,6 +123,11 @@ class User(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     submissions_per_day: Mapped[int | None] = mapped_column(comment="overrides the default quota")
     concurrent_jobs: Mapped[int | None] = mapped_column(comment="overrides the default quota")
+    session_version: Mapped[int] = mapped_column(
+        default=0,
+        server_default="0",
+        comment="carried in each signed session; bumped to end every session of the user",
+    )
 
     tokens: Mapped[list[ApiToken]] = relationship(back_populates="user")
 

@@ -8,7 +8,7 @@ from app.admin import repository
 from app.admin.schemas import RescoreRequest, UserUpdate
 from app.jobs.control import request_cancel
 from app.submissions.service import remove_upload
-from app.users.service import get_user
+from app.users.service import end_sessions, get_user
 from foundation.config import Settings
 from foundation.models import Job, Model, User
 from foundation.runs.service import create_score_jobs
@@ -31,6 +31,8 @@ def update_user(session: Session, user_id: int, change: UserUpdate) -> User:
         value = getattr(change, field)
         if field in {"role", "active"} and value is None:
             continue
+        if field == "active" and value is False and user.active:
+            end_sessions(user)  # a later reactivation does not revive old cookies
         setattr(user, field, value)
     return user
 

@@ -18,6 +18,9 @@ from app.users import repository as users
 from foundation.models import Role, User
 
 SESSION_USER_KEY = "user_id"
+# The user's session_version when the session began; a bump (sign-out, password change,
+# deactivation) ends every session signed before it, though the cookie itself stays valid.
+SESSION_VERSION_KEY = "session_version"
 BEARER = "bearer"
 
 
@@ -32,12 +35,17 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
 
 
 def session_user(request: Request, session: SessionDep) -> User | None:
-    """The signed-in user of the session cookie (None if signed out, unknown or deactivated)."""
+    """The signed-in user of the session cookie (None if signed out, unknown, deactivated, or
+    the session was ended server-side)."""
     user_id = request.session.get(SESSION_USER_KEY)
     if not isinstance(user_id, int):
         return None
     user = users.by_id(session, user_id)
-    return user if user is not None and user.active else None
+    version = request.session.get(SESSION_VERSION_KEY, 0)
+    if user is None or not user.active or version != user.session_version:
+        request.session.clear()  # the browser's copy is dropped too
+        return None
+    return user
 
 
 def _token_user(session: SessionDep, secret: str) -> User:

@@ -9,11 +9,24 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from app.auth import service
 from app.auth.csrf import check_csrf, csrf_token
-from app.auth.dependencies import SESSION_USER_KEY, CurrentUser, session_user
+from app.auth.dependencies import (
+    SESSION_USER_KEY,
+    SESSION_VERSION_KEY,
+    CurrentUser,
+    session_user,
+)
 from app.auth.ratelimit import SignInLimiter
-from app.auth.schemas import NO_NUL, IssuedTokenRead, TokenRead, TokenRequest, UserRead
+from app.auth.schemas import (
+    NO_NUL,
+    IssuedTokenRead,
+    PasswordChange,
+    TokenRead,
+    TokenRequest,
+    UserRead,
+)
 from app.core.db import SessionDep
 from app.core.params import RowId
+from app.core.rate_limits import RateLimited, client_address, limit
 from app.core.templates import templates
 from app.users import service as users
 from foundation.models import User
@@ -31,10 +44,6 @@ LIMITED: dict[int | str, dict[str, Any]] = {429: {"description": "Too many faile
 def sign_in_limiter(request: Request) -> SignInLimiter:
     limiter: SignInLimiter = request.app.state.sign_in_limiter
     return limiter
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def checked_sign_in(request: Request, session: SessionDep, email: str, password: str) -> User:
@@ -61,7 +70,12 @@ def start_session(request: Request, user: User) -> None:
     """A fresh session (new CSRF token) for ``user``; nothing of the old one survives."""
     request.session.clear()
     request.session.update(
-        {SESSION_USER_KEY: user.id, "email": user.email, "role": user.role.value}
+        {
+            SESSION_USER_KEY: user.id,
+            SESSION_VERSION_KEY: user.session_version,
+            "email": user.email,
+            "role": user.role.value,
+        }
     )
     csrf_token(request)
 
@@ -88,6 +102,12 @@ def signup(
     request: Request, session: SessionDep, email: FormText, password: Password, csrf: CsrfField = ""
 ) -> Response:
     check_csrf(request, csrf)
+    try:
+        limit(request, "signup")
+    except RateLimited as error:
+        page = render(request, "auth/signup.html", 429, error=error.detail, email=email)
+        page.headers["Retry-After"] = str(error.retry_after)
+        return page
     try:
         user = users.sign_up(session, email, password)
     except (users.InvalidAccountError, users.UserExistsError) as error:
@@ -121,8 +141,13 @@ def signin(
 
 
 @page_router.post("/signout")
-def signout(request: Request, csrf: CsrfField = "") -> Response:
+def signout(request: Request, session: SessionDep, csrf: CsrfField = "") -> Response:
+    """Ends the session on the server too: a copy of the cookie taken before stops working
+    (and so do the user's sessions in other browsers; API tokens are unaffected)."""
     check_csrf(request, csrf)
+    user = session_user(request, session)
+    if user is not None:
+        users.end_sessions(user)
     request.session.clear()
     return RedirectResponse("/", status_code=303)
 
@@ -133,6 +158,28 @@ def profile(request: Request, session: SessionDep) -> Response:
     if user is None:
         return RedirectResponse("/signin?next=/profile", status_code=303)
     return render(request, "auth/profile.html", user=user, tokens=service.tokens_of(session, user))
+
+
+@page_router.post("/profile/password", response_class=HTMLResponse)
+def change_password_page(
+    request: Request,
+    session: SessionDep,
+    current_password: Password,
+    new_password: Password,
+    csrf: CsrfField = "",
+) -> Response:
+    check_csrf(request, csrf)
+    user = session_user(request, session)
+    if user is None:
+        return RedirectResponse("/signin?next=/profile", status_code=303)
+    try:
+        users.change_password(user, current_password, new_password)
+    except (users.WrongPasswordError, users.InvalidAccountError) as error:
+        tokens = service.tokens_of(session, user)
+        return render(request, "auth/profile.html", 400, user=user, tokens=tokens, error=str(error))
+    start_session(request, user)  # this browser stays signed in; every other session ends
+    tokens = service.tokens_of(session, user)
+    return render(request, "auth/profile.html", user=user, tokens=tokens, password_changed=True)
 
 
 @page_router.post("/profile/tokens", response_class=HTMLResponse)
@@ -179,6 +226,23 @@ def create_token(request: Request, session: SessionDep, body: TokenRequest) -> I
 def me(user: CurrentUser) -> UserRead:
     """The account the request is authenticated as."""
     return UserRead.model_validate(user)
+
+
+@api_router.post(
+    "/password", status_code=204, responses={400: {"description": "Wrong or unfit password"}}
+)
+def change_password(
+    request: Request, user: CurrentUser, session: SessionDep, body: PasswordChange
+) -> Response:
+    """Change your password (the current one first); every session of yours ends, except the
+    one this request came with. API tokens keep working: revoke them separately."""
+    try:
+        users.change_password(user, body.current_password, body.new_password)
+    except (users.WrongPasswordError, users.InvalidAccountError) as error:
+        raise HTTPException(400, str(error)) from None
+    if request.session.get(SESSION_USER_KEY) == user.id:
+        start_session(request, user)
+    return Response(status_code=204)
 
 
 @api_router.get("/tokens", response_model=list[TokenRead])

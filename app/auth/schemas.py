@@ -20,6 +20,13 @@ class TokenRequest(BaseModel):
     )
 
 
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=1024)
+    new_password: str = Field(min_length=1, max_length=1024)
+
+
 class TokenRead(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -21,6 +21,7 @@ from app.catalog.schemas import (
     ScoreOut,
 )
 from app.catalog.visibility import Viewer, is_admin
+from app.core.urls import web_url_or_none
 from app.leaderboard import service as board
 from app.leaderboard.entries import model_entry
 from app.leaderboard.schemas import row_out
@@ -52,7 +53,7 @@ def benchmark_out(
         ceiling_error=row.ceiling_error,
         data_installed=data_installed,
         synthetic=row.synthetic,
-        reference=row.reference,
+        reference=web_url_or_none(row.reference),
         description=row.description,
         n_stimuli=row.n_stimuli,
         n_sites=row.n_sites,
@@ -164,7 +165,7 @@ def model_out(model: Model, cls: type[ModelOut] = ModelOut, **extra: object) -> 
         depth=entry.depth,
         parameters=entry.parameters,
         training_data=entry.training_data,
-        reference=metadata.get("reference"),
+        reference=web_url_or_none(metadata.get("reference")),
         created_at=model.created_at,
         **extra,
     )

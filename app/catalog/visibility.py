@@ -1,4 +1,5 @@
-"""Who sees which model: public models for everyone, private ones for their owner and admins.
+"""Who sees which model: public models for everyone once validated; the rest (private, pending
+or refused uploads) only for their owner and admins.
 
 Every service function of the board takes the viewer (a ``User`` or ``None``) explicitly.
 ``ViewerDep`` resolves the signed-in user through the accounts area's ``optional_user`` (session
@@ -17,9 +18,12 @@ import sqlalchemy as sa
 from fastapi import Depends, Request
 
 from app.core.db import SessionDep
-from foundation.models import Model, Role, User, Visibility
+from foundation.models import Model, ModelStatus, Role, User, Visibility
 
 Viewer = User | None
+# An upload stays out of every public page, API, plot, export and rank until its validation job
+# accepts it: pending is unchecked, rejected is refused (issue 13).
+PUBLISHED_STATUSES = frozenset({ModelStatus.validated, ModelStatus.ready})
 
 
 def get_viewer(request: Request, session: SessionDep) -> User | None:
@@ -44,8 +48,12 @@ def is_admin(viewer: Viewer) -> bool:
     return viewer is not None and viewer.role == Role.admin
 
 
+def is_published(model: Model) -> bool:
+    return model.visibility == Visibility.public and model.status in PUBLISHED_STATUSES
+
+
 def can_see(model: Model, viewer: Viewer) -> bool:
-    if model.visibility == Visibility.public or is_admin(viewer):
+    if is_published(model) or is_admin(viewer):
         return True
     return viewer is not None and model.owner_id == viewer.id
 
@@ -54,5 +62,7 @@ def visible_clause(viewer: Viewer) -> sa.ColumnElement[bool]:
     """The SQL condition ``can_see`` expresses, for queries over ``Model``."""
     if is_admin(viewer):
         return sa.true()
-    public = Model.visibility == Visibility.public
-    return public if viewer is None else sa.or_(public, Model.owner_id == viewer.id)
+    published = sa.and_(
+        Model.visibility == Visibility.public, Model.status.in_(sorted(PUBLISHED_STATUSES))
+    )
+    return published if viewer is None else sa.or_(published, Model.owner_id == viewer.id)

@@ -6,6 +6,10 @@ from pathlib import Path
 
 from fastapi.templating import Jinja2Templates
 
+from app.core.urls import web_url_or_none
+
 APP_DIR = Path(__file__).resolve().parents[1]
 templates = Jinja2Templates(directory=APP_DIR / "templates")
+# ``{{ value | web_url }}``: the link if it is http(s), else None (no ``javascript:`` hrefs).
+templates.env.filters["web_url"] = web_url_or_none
 STATIC_DIR = APP_DIR / "static"

@@ -127,6 +127,11 @@ def _spec(chart: alt.TopLevelMixin) -> dict[str, Any]:
     return spec
 
 
+_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+
+
 def spec_json(spec: dict[str, Any] | None) -> str | None:
-    """The spec as JSON safe inside a ``<script>`` element ("</" would close it)."""
-    return json.dumps(spec).replace("</", "<\\/") if spec is not None else None
+    """The spec as JSON safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` at all (in
+    JSON they occur only inside strings, where the escapes mean the same), so neither ``</script>``
+    nor ``<!--`` can change how the HTML parser reads the block."""
+    return json.dumps(spec).translate(_SCRIPT_SAFE) if spec is not None else None

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Request, status
 
 from app.auth.dependencies import AdminUser
+from app.catalog.visibility import ViewerDep, can_see
 from app.core.db import SessionDep
 from app.core.params import RowId
 from app.runs import studies
@@ -69,10 +70,10 @@ def score(
 
 
 @api_router.get("/runs/models/{name}", response_model=ModelRunRead, responses=NOT_FOUND)
-def model_run(name: str, session: SessionDep) -> ModelRunRead:
+def model_run(name: str, session: SessionDep, viewer: ViewerDep) -> ModelRunRead:
     """The model's last scoring run and every computed score row, failures with their reason."""
     model = _model(session, name)
-    if model.visibility != "public":
+    if not can_see(model, viewer):  # private, pending and refused uploads: owner and admins
         raise HTTPException(status.HTTP_404_NOT_FOUND, f"model {name!r} not found")
     rows = sorted(model.scores, key=lambda row: row.benchmark.identifier)
     return ModelRunRead(

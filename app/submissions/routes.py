@@ -12,6 +12,7 @@ from app.auth.csrf import csrf_token
 from app.auth.dependencies import CurrentUser, session_user
 from app.core.db import SessionDep
 from app.core.params import RowId
+from app.core.rate_limits import limit
 from app.core.templates import templates
 from app.submissions import service
 from app.submissions.architectures import architecture_choices
@@ -56,7 +57,7 @@ REFUSALS: dict[int | str, dict[str, Any]] = {
     409: {"description": "The model name is taken"},
     413: {"description": "The file is over the size cap"},
     415: {"description": "Not safetensors or ONNX (pickles are refused)"},
-    429: {"description": "Over a quota"},
+    429: {"description": "Over a quota, or too many uploads from this address (Retry-After)"},
 }
 
 
@@ -74,6 +75,7 @@ async def create_submission(
     with its ``manifest``. Checked statically at once; its forward pass runs in a validation job
     whose id comes back (202)."""
     settings: Settings = request.app.state.settings
+    limit(request, "upload")
     staging = new_staging_folder(settings)
     try:
         # Quotas are counted in ``submit``, after every check the upload itself decides (file

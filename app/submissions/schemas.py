@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from app.core.urls import WebUrl
 from foundation.models import ModelStatus, SubmissionStatus, Visibility
 
 MODEL_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$"
@@ -23,7 +24,7 @@ class SubmissionFields(BaseModel):
         default=None, max_length=100, description="registry id, for safetensors weights"
     )
     manifest: str | None = Field(default=None, max_length=64 * 1024, description="ONNX: JSON")
-    reference: str = Field(default="", max_length=2000)
+    reference: WebUrl = Field(default="", description="an http(s) link to the paper or code")
     bibtex: str = Field(default="", max_length=20000)
     training_data: str = Field(default="", max_length=2000)
     description: str = Field(default="", max_length=10000)

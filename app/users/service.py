@@ -9,7 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from app.core.security import generate_password, hash_password
+from app.core.security import generate_password, hash_password, verify_password
 from app.users import repository
 from foundation.config import Settings
 from foundation.models import Role, User
@@ -58,10 +58,7 @@ def check_new_account(email: str, password: str) -> str:
     email = normalize_email(email)
     if not _EMAIL.match(email):
         raise InvalidAccountError("enter an email address like name@example.org")
-    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
-        raise InvalidAccountError(
-            f"the password needs {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters"
-        )
+    check_password(password)
     return email
 
 
@@ -78,6 +75,47 @@ def create_user(session: Session, email: str, password: str, admin: bool = False
 def sign_up(session: Session, email: str, password: str) -> User:
     """A new ordinary user, after checking the email's form and the password's length."""
     return create_user(session, check_new_account(email, password), password)
+
+
+class WrongPasswordError(ValueError):
+    def __init__(self) -> None:
+        super().__init__("the current password is wrong")
+
+
+def check_password(password: str) -> None:
+    if not MIN_PASSWORD_LENGTH <= len(password) <= MAX_PASSWORD_LENGTH:
+        raise InvalidAccountError(
+            f"the password needs {MIN_PASSWORD_LENGTH} to {MAX_PASSWORD_LENGTH} characters"
+        )
+
+
+def end_sessions(user: User) -> None:
+    """Every signed session cookie of ``user`` stops working (they carry the old version)."""
+    user.session_version = (user.session_version or 0) + 1
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password (checked for length); every session of the user ends."""
+    check_password(password)
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    """The user's own change: the current password first (a stolen session cannot lock the
+    owner out), then ``set_password``."""
+    if len(current) > MAX_PASSWORD_LENGTH or not verify_password(current, user.password_hash):
+        raise WrongPasswordError
+    set_password(user, new)
+
+
+def reset_password(session: Session, email: str, password: str) -> User:
+    """An operator's reset (``ventral user password``): no current password asked."""
+    user = repository.by_email(session, normalize_email(email))
+    if user is None:
+        raise LookupError(f"no user with email {normalize_email(email)!r}")
+    set_password(user, password)
+    return user
 
 
 def get_user(session: Session, user_id: int) -> User:

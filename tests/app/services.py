@@ -110,6 +110,10 @@ def make_settings(tmp: Path, database_url: str, broker_url: str, **overrides: An
         "var_dir": tmp / "var",
         "storage_dir": tmp / "storage",
         **FAST_JOB_TIMINGS,
+        # Every test client is one address ("testclient"): the per-address limits are tested
+        # with their own low values (tests/app/auth/test_sessions_and_limits.py).
+        "signup_rate_limit": "100000/hour",
+        "upload_rate_limit": "100000/hour",
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

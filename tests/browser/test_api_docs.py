@@ -1,19 +1,16 @@
-"""/docs (Swagger UI) and /redoc (ReDoc) in chromium, from the vendored assets only, under a strict
-Content-Security-Policy (app/api_docs/csp.py, with a nonce per response): every operation shows
-and the browser reports no CSP violation, no failed request and no request off this server."""
+"""/docs (Swagger UI) and /redoc (ReDoc) in chromium, from the vendored assets only, under the
+app's own Content-Security-Policy (app/core/headers.py): every operation shows and the browser
+reports no CSP violation, no failed request and no request off this server."""
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from fastapi import Request, Response
 from playwright.sync_api import Browser, Page, expect
 
-from app.api_docs.csp import api_docs_csp
 from app.main import create_app
 from foundation.config import Settings
 from tests.browser.board_site import browser
@@ -27,16 +24,6 @@ RENDER_MS = 60_000  # both render the whole API in the browser: slow on a loaded
 @pytest.fixture(scope="module")
 def docs_url(service_settings: Settings) -> Iterator[str]:
     app = create_app(service_settings)
-
-    @app.middleware("http")
-    async def strict_csp(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        request.state.csp_nonce = secrets.token_urlsafe(16)
-        response = await call_next(request)
-        response.headers["Content-Security-Policy"] = api_docs_csp(request.state.csp_nonce)
-        return response
-
     with uvicorn_in_thread(app) as url:
         yield url
 
