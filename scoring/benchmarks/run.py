@@ -198,8 +198,8 @@ def select_layer_on(
             region_layers={region: layer},
             cache_dir=cache_dir,
         )
-        values = [float(selector(candidate).ceiled) for selector in selectors]
-        finite = [value for value in values if value == value]
+        values = [selector(candidate).ceiled for selector in selectors]
+        finite = [float(value) for value in values if value is not None and value == value]
         scores[layer] = sum(finite) / len(finite) if finite else float("-inf")
     best = max(scores, key=lambda layer: scores[layer])
     return LayerChoice(region, best, scores)
