@@ -193,7 +193,29 @@ class BrainModel:
     # ------------------------------------------------------------------ behaviour
 
     def readout_features(self, stimuli: StimulusSet) -> np.ndarray:
-        """The behavioral readout layer's features (its last time step for recurrent models)."""
+        """The behavioral readout layer's features (its last time step for recurrent models),
+        rows in the order of ``stimuli``. Cached like recordings: the similarity RSA and a
+        readout fitted on the same images extract them once per model."""
+        if self.cache is None:
+            return self._compute_readout_features(stimuli)
+        key = CacheKey(
+            model=self.identifier, weights_sha256=self.weights_sha256,
+            preprocessing=self.extractor.preprocessing.as_dict(),
+            stimulus_set=stimuli.identifier, stimulus_sha1=stimulus_set_sha1(stimuli),
+            layer=self.info.behavioral_readout,
+            pca=None if self.pca is None else self.pca.settings(), kind="readout",
+        )  # fmt: skip
+        cached = self.cache.get_or_compute(
+            key,
+            lambda: xr.DataArray(
+                self._compute_readout_features(stimuli),
+                dims=("presentation", "feature"),
+                coords={"stimulus_id": ("presentation", stimuli.stimulus_ids)},
+            ),
+        )
+        return np.asarray(_restore_presentation(cached, stimuli).values)
+
+    def _compute_readout_features(self, stimuli: StimulusSet) -> np.ndarray:
         layer = self.info.behavioral_readout
         arrays, _ = self.extractor.raw(stimuli, [layer])
         names = sorted(n for n in arrays if n == layer or n.startswith(f"{layer}-t"))

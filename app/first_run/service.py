@@ -1,8 +1,12 @@
 """Kicks off the first run once per installation (``VENTRAL_FIRST_RUN=false`` switches it off).
 
-The pretrained CIFAR ResNets are scored on the offline suite, and CORnet-Z/RT/S are trained with
-``cpu-quick`` (then scored by their training jobs). A ``first_run`` job row, written finished and
-never sent, is the marker: its presence means the kick-off happened, and its result lists the jobs.
+Every seeded reference model that has weights (the pretrained CIFAR ResNets, and any other
+reference model seeded with weights, such as converted ImageNet models) is scored on every
+benchmark of the real offline suite (the ``real-offline`` preset, the default view) first, then on
+the other registered benchmarks. Models without weights yet are listed under ``unscored``.
+CORnet-Z/RT/S are trained with ``cpu-quick`` (then scored by their training jobs). A ``first_run``
+job row, written finished and never sent, is the marker: its presence means the kick-off
+happened, and its result lists the jobs.
 ``serve`` kicks off only on a fresh installation (no job rows at all).
 """
 
@@ -13,13 +17,14 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from app.reference_models.service import CIFAR_RESNETS, CORNETS
+from app.reference_models.service import CORNETS, reference_names
 from foundation.config import Settings
 from foundation.models import Job, JobStatus, utcnow
 from foundation.runs import repository, service
 from foundation.storage import storage_from_settings
 
 MARKER_KIND = "first_run"
+FIRST_PRESET = "real-offline"
 # [decision] CIFAR-10 training images per class for each CORnet's cpu-quick run, and validation
 # images per class. Measured training speeds on 2 loaded cores were Z 35, RT 7 and S 2 images/s
 # (docs/training.md). These sizes keep each run to minutes. CORnet-Z, the cheapest, gets the
@@ -46,17 +51,32 @@ def kick_off(session: Session, settings: Settings) -> dict[str, Any] | None:
     """Queue the first run's jobs, or None when switched off or already done."""
     if not settings.first_run or already_started(session):
         return None
-    plan: dict[str, Any] = {"score_jobs": {}, "train_jobs": {}, "skipped": {}}
+    plan: dict[str, Any] = {"score_jobs": {}, "train_jobs": {}, "skipped": {}, "unscored": {}}
     storage = storage_from_settings(settings)
-    for name in CIFAR_RESNETS:
-        model = service.read_model(session, name)
-        plan["score_jobs"][name] = [
-            job.id for job in service.create_score_jobs(session, model, storage=storage).jobs
-        ]
+    benchmarks = first_run_benchmarks()
+    for name in reference_names():
+        model = repository.model_by_name(session, name)
+        if model is None:
+            continue
+        if model.weights_artifact is None:
+            plan["unscored"][name] = "no weights yet"
+            continue
+        run = service.create_score_jobs(session, model, benchmarks, storage=storage)
+        plan["score_jobs"][name] = [job.id for job in run.jobs]
     for name in CORNETS:
         _train(session, settings, name, plan)
     _write_marker(session, plan)
     return plan
+
+
+def first_run_benchmarks() -> list[str]:
+    """Every benchmark of the real offline suite (its preset's roots), then the others."""
+    from scoring.benchmarks.presets import benchmark_tree, get_preset
+
+    tree = benchmark_tree()
+    real = [leaf for root in get_preset(FIRST_PRESET).roots for leaf in tree.leaves(root)]
+    ordered = list(dict.fromkeys(real))
+    return ordered + [name for name in service.default_benchmarks() if name not in ordered]
 
 
 def _train(session: Session, settings: Settings, name: str, plan: dict[str, Any]) -> None:

@@ -17,6 +17,8 @@ from app.catalog.visibility import Viewer
 from app.leaderboard import service as board
 from app.leaderboard.service import LeaderboardRow
 from app.plots.schemas import CorrelationOut, PlotOut, PlotSummaryOut, PointOut
+from foundation.models import ScoreStatus
+from scoring.benchmarks.presets import get_preset
 from scoring.published import statistics
 from scoring.published.statistics import FIGURE_2_EXCLUDED, FIGURE_2_PAPER, imagenet_correlation
 
@@ -136,6 +138,54 @@ def _imagenet_r(
     except ValueError as error:  # too few models in the range
         return CorrelationOut(label=label, r=None, p=None, n=0, reason=f"not drawn: {error}")
     return CorrelationOut(label=label, r=result.r, p=result.p, n=result.n)
+
+
+REAL_PRESET = "real-offline"
+SAMPLE_TOP1 = "ImageNet-sample-top1"
+"""ImageNet top-1 on the 1,000 ImageNet sample images (one per class), computed here."""
+
+
+def real_vs_imagenet_sample(session: Session, viewer: Viewer, request: PlotRequest) -> PlotOut:
+    """A small Figure 1 computed here: the real offline composite (real-offline preset's
+    headline, ceiled; complete composites only) against ImageNet-sample top-1, over the
+    ImageNet-trained models scored here."""
+    headline = get_preset(REAL_PRESET).headline
+    x_label, y_label = "ImageNet-sample top-1", f"real brains ({headline}, {REAL_PRESET})"
+    benchmark = catalogue.benchmark(session, SAMPLE_TOP1)
+    if benchmark is None:
+        needs = (
+            f"This plot needs the benchmark {SAMPLE_TOP1} (top-1 on the ImageNet sample "
+            "images), which this installation does not have: no model's ImageNet accuracy "
+            "can be drawn against its real-brain composite."
+        )
+        return _plot("real-vs-imagenet-sample", x_label, y_label, [], [], needs)
+    scores, _ = catalogue.scores(session, viewer, None, SAMPLE_TOP1, 0, board.MAX_LIMIT)
+    top1 = {
+        s.model.name: s.raw
+        for s in scores
+        if s.status == ScoreStatus.succeeded
+        and s.raw is not None
+        and s.benchmark_id == benchmark.id
+    }
+    query = board.LeaderboardQuery(
+        preset=REAL_PRESET, sources=("computed",), training_data="ImageNet", limit=board.MAX_LIMIT
+    )
+    found_rows = board.leaderboard(session, viewer, query).rows
+    found = points(found_rows, lambda row: top1.get(row.model.name), complete(headline))
+    reason: str | None = None
+    if not found:
+        reason = (
+            "No ImageNet-trained model scored here has both an ImageNet-sample top-1 and a "
+            f"complete {REAL_PRESET} composite yet (the first run scores the reference models)."
+        )
+    return _plot(
+        "real-vs-imagenet-sample",
+        x_label,
+        y_label,
+        found,
+        [pearson("ImageNet models", found)],
+        reason,
+    )
 
 
 GENERALIZATION_PANELS = (
@@ -310,6 +360,10 @@ TITLES = {
     "depth": ("Depth vs Brain-Score, ImageNet and CIFAR-100 (paper Figure 3)", depth_panels),
     "circuitry": ("CORnet-S circuitry study (paper Figure 4)", circuitry),
     "ost": ("Model OST vs monkey OST (paper Figure 5)", ost),
+    "real-vs-imagenet-sample": (
+        "Real brains vs ImageNet-sample top-1 (a small Figure 1 computed here)",
+        real_vs_imagenet_sample,
+    ),
     "benchmark-vs-benchmark": ("Any benchmark vs any benchmark", benchmark_vs_benchmark),
 }
 

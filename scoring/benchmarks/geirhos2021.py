@@ -78,6 +78,17 @@ class HumanTrials:
         return self.choices == self.truth[None, :]
 
 
+def _every_kth(
+    stimuli: StimulusSet, humans: HumanTrials, max_images: int
+) -> tuple[StimulusSet, HumanTrials]:
+    step = math.ceil(len(humans.stimulus_ids) / max_images)
+    keep = np.arange(0, len(humans.stimulus_ids), step)
+    ids = [humans.stimulus_ids[i] for i in keep]
+    subset = stimuli.subset(ids, identifier=f"{stimuli.identifier}.every{step}")
+    trials = HumanTrials(ids, humans.subjects, humans.choices[:, keep], humans.truth[keep])
+    return subset, trials
+
+
 def human_trials(trials: xr.DataArray) -> HumanTrials:
     """One choice per subject and image (every subject saw every image once)."""
     ids = np.asarray(trials["stimulus_id"].values).astype(str)
@@ -104,16 +115,26 @@ class Geirhos2021Benchmark(Benchmark):
         experiment: str,
         measure: Measure,
         cache_dir: Path | None = None,
+        max_images: int | None = None,
     ) -> None:
         super().__init__(info, data_dir)
         self.experiment, self.measure, self.cache_dir = experiment, measure, cache_dir
+        if max_images is not None and max_images < 1:
+            raise ValueError(f"max_images must be positive, got {max_images}")
+        self.max_images = max_images
         self._loaded: tuple[StimulusSet, HumanTrials] | None = None
 
     def load(self) -> tuple[StimulusSet, HumanTrials]:
+        """The images and the people's trials; with ``max_images``, an evenly spaced subset of
+        the images (every k-th in stimulus-id order) and the trials on them (for quick tests;
+        the registered benchmark uses every image)."""
         if self._loaded is None:
             nc, csv, zip_file = _files(self.experiment)
             stimuli = data.stimulus_set(self, csv, zip_file, self.cache_dir)
-            self._loaded = (stimuli, human_trials(data.assembly(self, nc)))
+            humans = human_trials(data.assembly(self, nc))
+            if self.max_images is not None and self.max_images < len(humans.stimulus_ids):
+                stimuli, humans = _every_kth(stimuli, humans, self.max_images)
+            self._loaded = (stimuli, humans)
         return self._loaded
 
     def category_indices(self) -> dict[str, list[int]]:

@@ -40,6 +40,30 @@ SELECTION_BENCHMARKS = {
     "MajajHong2015.IT-pls": "MajajHong2015public.IT-pls",
 }
 
+HELD_OUT_SELECTION: dict[str, tuple[str, ...]] = {
+    "MajajHong2015-subset25.V4": ("Coggan2024.V4-rsa",),
+    "Coggan2024.V4-rsa": ("MajajHong2015-subset25.V4",),
+    "MajajHong2015-subset25.IT": (
+        "Kriegeskorte2008.IT-monkey-rsa",
+        "Kriegeskorte2008.IT-human-rsa",
+        "Coggan2024.IT-rsa",
+    ),
+    "Kriegeskorte2008.IT-monkey-rsa": ("MajajHong2015-subset25.IT", "Coggan2024.IT-rsa"),
+    "Kriegeskorte2008.IT-human-rsa": ("MajajHong2015-subset25.IT", "Coggan2024.IT-rsa"),
+    "Coggan2024.IT-rsa": (
+        "MajajHong2015-subset25.IT",
+        "Kriegeskorte2008.IT-monkey-rsa",
+        "Kriegeskorte2008.IT-human-rsa",
+    ),
+}
+"""Real-data benchmarks that do no layer selection on their own images: a model committing no
+layer to the region gets the layer chosen (spec §2.4: argmax over its candidate layers of the
+mean ceiled score, ties to the first) on the *other* real data sets of the same region, whose
+images and recordings are never those of the scored benchmark (Kriegeskorte2008's monkey and
+human benchmarks share their 92 images, so neither selects on the other). Coggan2024's V1 and V2
+are absent: no other V1/V2 recordings exist offline, so a generic model stays not applicable
+there (docs/models.md)."""
+
 PCA_COMPONENTS = 1000
 PCA_FIT_IMAGES = stimulus_files("imagenet-sample")
 
@@ -77,7 +101,20 @@ def score_model(
 
     region_layers = dict(model_info(model_name).region_layers)
     choice, selected_on = None, None
-    if isinstance(benchmark, NeuralPredictivityBenchmark) and benchmark.region not in region_layers:
+    region = benchmark_region(benchmark)
+    if region is not None and region not in region_layers and _held_out(benchmark.identifier):
+        selectors = held_out_selectors(benchmark.identifier, data_dir)
+        choice = select_layer_on(model_name, region, selectors, weights, device, cache_dir)
+        selected_on = ", ".join(selector.identifier for selector in selectors)
+        region_layers[region] = choice.layer
+    elif region is not None and region not in region_layers and is_rsa(benchmark):
+        raise NotApplicable(
+            f"{model_name} commits no layer to {region}, and no {region} recordings other "
+            f"than the images {benchmark.identifier} scores are available to choose one on"
+        )
+    elif (
+        isinstance(benchmark, NeuralPredictivityBenchmark) and benchmark.region not in region_layers
+    ):
         if not benchmark.selects_layers:
             raise NotApplicable(
                 f"{model_name} commits no layer to {benchmark.region}, and "
@@ -101,10 +138,77 @@ def score_model(
     return _with_selection(score, choice, model_name, selected_on)
 
 
+def benchmark_region(benchmark: Benchmark) -> str | None:
+    """The brain region a neural benchmark records (None for behaviour and engineering)."""
+    if isinstance(benchmark, NeuralPredictivityBenchmark):
+        return benchmark.region
+    spec = getattr(benchmark, "spec", None)
+    return getattr(spec, "region", None) if is_rsa(benchmark) else None
+
+
+def is_rsa(benchmark: Benchmark) -> bool:
+    from scoring.benchmarks.rsa import RSABenchmark
+
+    return isinstance(benchmark, RSABenchmark)
+
+
+def _held_out(benchmark_id: str) -> bool:
+    return benchmark_id in HELD_OUT_SELECTION
+
+
+def held_out_selectors(benchmark_id: str, data_dir: DataDirs | None) -> list[Benchmark]:
+    """The installed benchmarks a generic model's layer for ``benchmark_id`` is chosen on;
+    ``NotApplicable`` when none of them has its data here."""
+    selectors = [
+        load_benchmark(name, data_dir=data_dir) for name in HELD_OUT_SELECTION[benchmark_id]
+    ]
+    installed = [selector for selector in selectors if selector.data_installed()]
+    if not installed:
+        names = ", ".join(HELD_OUT_SELECTION[benchmark_id])
+        raise NotApplicable(
+            f"the layer for {benchmark_id} is chosen on other data ({names}), none installed"
+        )
+    return installed
+
+
+def select_layer_on(
+    model_name: str,
+    region: str,
+    selectors: list[Benchmark],
+    weights: str | Path | None = None,
+    device: str = "cpu",
+    cache_dir: Path | None = None,
+) -> LayerChoice:
+    """Spec §2.4 on held-out data: every candidate layer committed to ``region`` and scored on
+    each selector; argmax of the mean ceiled score (ties: the first candidate). The layers' own
+    features, no PCA [decision]: the RSA and leave-one-image-out metrics need no reduction, and
+    the chosen layer is scored without PCA."""
+    from scoring.brain_model import load_brain_model
+    from scoring.models import model_info
+
+    layers = list(model_info(model_name).candidate_layers)
+    if not layers:
+        raise NotApplicable(f"{model_name} commits no layer to {region} and lists no candidates")
+    scores: dict[str, float] = {}
+    for layer in layers:
+        candidate = load_brain_model(
+            model_name,
+            weights=weights,
+            device=device,
+            region_layers={region: layer},
+            cache_dir=cache_dir,
+        )
+        values = [selector(candidate).ceiled for selector in selectors]
+        finite = [float(value) for value in values if value is not None and value == value]
+        scores[layer] = sum(finite) / len(finite) if finite else float("-inf")
+    best = max(scores, key=lambda layer: scores[layer])
+    return LayerChoice(region, best, scores)
+
+
 def scoring_data_files(benchmark_id: str) -> tuple[DataFile, ...]:
-    """Every file scoring ``benchmark_id`` may read: its own and its layer-selection benchmark's
+    """Every file scoring ``benchmark_id`` may read: its own and its layer-selection benchmarks'
     (read only for models that commit no layer to the region)."""
-    identifiers = [benchmark_id]
+    identifiers = [benchmark_id, *HELD_OUT_SELECTION.get(benchmark_id, ())]
     if benchmark_id in SELECTION_BENCHMARKS:
         identifiers.append(SELECTION_BENCHMARKS[benchmark_id])
     files = tuple(file for name in identifiers for file in benchmark_info(name).data_files)

@@ -159,3 +159,23 @@ def test_imagenet_probabilities_refuse_another_head() -> None:
     cifar = load_brain_model("resnet20_cifar10")
     with pytest.raises(ValueError, match="10-way head"):
         cifar.start_task("probabilities", "imagenet")
+
+
+def test_readout_features_are_cached_and_follow_the_asked_order(
+    few: StimulusSet, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The similarity RSA and fitted readouts read the readout layer through the cache."""
+    model = load_brain_model("resnet20_cifar10", cache_dir=tmp_path / "cache")
+    first = model.readout_features(few)
+    uncached = load_brain_model("resnet20_cifar10").readout_features(few)
+    np.testing.assert_allclose(first, uncached, rtol=1e-6)
+    assert first.shape == (3, 64)
+    assert len(list((tmp_path / "cache").rglob("*.nc"))) == 1
+
+    def no_extraction(*args: object) -> object:
+        raise AssertionError("extracted again")
+
+    monkeypatch.setattr(model.extractor, "raw", no_extraction)
+    reversed_ids = few.stimulus_ids[::-1]
+    again = model.readout_features(few.subset(reversed_ids, identifier=few.identifier))
+    np.testing.assert_allclose(again, first[::-1])

@@ -139,15 +139,41 @@ def test_a_cifar_model_is_not_applicable_and_says_why(geirhos: Path) -> None:
             _benchmark(name, geirhos)(cifar)
 
 
-@pytest.mark.slow
+def test_max_images_keeps_an_even_subset_with_its_trials(geirhos: Path) -> None:
+    full_stimuli, full = _benchmark("Geirhos2021.edge-accuracy", geirhos).load()
+    small = load_benchmark("Geirhos2021.edge-accuracy", data_dir=geirhos, max_images=40)
+    assert isinstance(small, Geirhos2021Benchmark)
+    stimuli, humans = small.load()
+    assert len(stimuli) == len(humans.stimulus_ids) == 40
+    assert humans.stimulus_ids == full.stimulus_ids[::4]
+    assert sorted(stimuli.stimulus_ids) == sorted(humans.stimulus_ids)
+    column = [full.stimulus_ids.index(sid) for sid in humans.stimulus_ids]
+    assert (humans.choices == full.choices[:, column]).all()
+    assert stimuli.identifier != full_stimuli.identifier  # not the full set's cache entries
+    with pytest.raises(ValueError, match="positive"):
+        load_benchmark("Geirhos2021.edge-accuracy", data_dir=geirhos, max_images=0)
+
+
 def test_every_benchmark_scores_a_registered_imagenet_model_end_to_end(
-    geirhos: Path, tmp_path: Path
+    geirhos: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     torch.manual_seed(0)
-    # the cache shares the 1,280 cue-conflict probabilities between the three benchmarks
     model = load_brain_model("cornet_z", cache_dir=tmp_path)
+    extracted: list[int] = []
+    raw = model.extractor.raw
+
+    def counted_raw(stimuli: StimulusSet, layers: list[str]) -> object:
+        extracted.append(len(stimuli))
+        return raw(stimuli, layers)
+
+    monkeypatch.setattr(model.extractor, "raw", counted_raw)
     for name in ALL:
-        score = _benchmark(name, geirhos)(model)
+        benchmark = load_benchmark(name, data_dir=geirhos, max_images=32)
+        score = benchmark(model)
         assert np.isfinite([score.raw, score.ceiling, score.ceiled]).all(), name
+        assert score.details["n_images"] == 32
         assert 0 <= score.details["model_accuracy"] <= 1
         assert score.details["human_accuracy"] > 0.5
+    # the activation cache shares each image set's probabilities between its benchmarks:
+    # cue-conflict (3 benchmarks), edge and silhouette (2 each) are each extracted once
+    assert extracted == [32, 32, 32]

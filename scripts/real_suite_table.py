@@ -1,0 +1,98 @@
+"""Score models on every benchmark of the real offline suite (the ``real-offline`` preset) and
+print a markdown table (raw, ceiling, ceiled, layer) plus each model's wall time.
+
+    VENTRAL_DATA_MIRROR=<folder of the sources> python scripts/real_suite_table.py \
+        [--data var/real-suite] [--threads 2] MODEL [MODEL ...]
+
+The data builds land under ``--data`` (built once, reused). Each model starts with an empty
+activation cache of its own, so its wall time is that of a first scoring; models without shipped
+weights are scored at a fixed random initialisation (torch seed 0). Not-applicable benchmarks
+are listed with their reason.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import time
+from pathlib import Path
+
+import torch
+
+from scoring.benchmarks import NotApplicable
+from scoring.benchmarks.presets import benchmark_tree, get_preset
+from scoring.benchmarks.run import score_model
+from scoring.data.build import ensure_built
+
+BUILDS = ("kriegeskorte2008", "majajhong2015-subset25", "coggan2024", "geirhos2021")
+
+
+def real_benchmarks() -> list[str]:
+    tree = benchmark_tree()
+    leaves = [leaf for root in get_preset("real-offline").roots for leaf in tree.leaves(root)]
+    return list(dict.fromkeys(leaves))
+
+
+def _cell(value: float | None) -> str:
+    return "–" if value is None or value != value else f"{value:.3f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("models", nargs="+")
+    parser.add_argument("--data", type=Path, default=Path("var/real-suite"))
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--keep-cache", action="store_true", help="reuse earlier activations")
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    folders = ensure_built(
+        BUILDS,
+        data_dir=args.data / "built",
+        cache_dir=args.data / "sources",
+        mirror=os.environ.get("VENTRAL_DATA_MIRROR"),
+        progress=False,
+    )
+    data_dirs = tuple(folders[name] for name in BUILDS)
+    lines = [
+        "| model | benchmark | raw | ceiling | ceiled | layer |",
+        "|---|---|---:|---:|---:|---|",
+    ]
+    timings = []
+    for model in args.models:
+        cache = args.data / "activations" / model
+        if not args.keep_cache:
+            shutil.rmtree(cache, ignore_errors=True)  # a cold cache: a first scoring's time
+        started, cpu = time.perf_counter(), time.process_time()
+        for benchmark in real_benchmarks():
+            torch.manual_seed(0)
+            try:
+                score = score_model(model, benchmark, data_dir=data_dirs, cache_dir=cache)
+            except NotApplicable as reason:
+                print(json.dumps({"model": model, "benchmark": benchmark, "na": str(reason)}))
+                lines.append(f"| {model} | {benchmark} | not applicable | | | |")
+                continue
+            layer = score.details.get("layer", "")
+            record = {"model": model, "benchmark": benchmark, "raw": score.raw,
+                      "ceiling": score.ceiling, "ceiled": score.ceiled, "layer": layer}  # fmt: skip
+            selection = score.details.get("layer_selection")
+            if selection is not None:
+                layer = f"{layer} (chosen on {selection['selected_on']})"
+                record["selection"] = selection
+            print(json.dumps(record), flush=True)
+            lines.append(
+                f"| {model} | {benchmark} | {_cell(score.raw)} | {_cell(score.ceiling)} | "
+                f"{_cell(score.ceiled)} | {layer} |"
+            )
+        timings.append((model, time.perf_counter() - started, time.process_time() - cpu))
+    print("\n".join(lines))
+    for model, seconds, cpu_seconds in timings:
+        print(
+            f"{model}: whole real suite in {seconds:.0f} s wall, {cpu_seconds:.0f} s CPU "
+            f"(all threads; {args.threads} torch threads)"
+        )
+
+
+if __name__ == "__main__":
+    main()
