@@ -11,4 +11,4 @@ from app.seed import SEEDERS
 
 def test_app_seed_lists_every_seeder_in_order() -> None:
     assert isinstance(SEEDERS, tuple)  # fixed when app.seed is imported: nothing appends to it
-    assert SEEDERS == (published_results_seeder, reference_models_seeder)
+    assert (published_results_seeder, reference_models_seeder) == SEEDERS
