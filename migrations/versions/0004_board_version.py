@@ -1,0 +1,41 @@
+"""The board version: a counter the database bumps (triggers) on every write to models, scores,
+benchmarks, users and submissions, keying the leaderboard's caches (``foundation.board_version``).
+
+Revision ID: 0004_board_version
+Revises: 0002_accounts
+Create Date: 2026-12-07
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+from foundation import board_version
+
+revision: str = "0004_board_version"
+down_revision: str | None = "0002_accounts"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "board_version",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("instance", sa.String(length=32), nullable=False, comment="random per database"),
+        sa.Column(
+            "version",
+            sa.BigInteger(),
+            nullable=False,
+            comment="models, users, benchmarks, submissions",
+        ),
+        sa.Column("scores_version", sa.BigInteger(), nullable=False, comment="scores"),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_board_version")),
+    )
+    board_version.install_triggers(op.get_bind())
+
+
+def downgrade() -> None:
+    board_version.drop_triggers(op.get_bind())
+    op.drop_table("board_version")
