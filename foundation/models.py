@@ -321,3 +321,14 @@ class BoardVersion(Base):
         sa.BigInteger, default=0, comment="models, users, benchmarks, submissions"
     )
     scores_version: Mapped[int] = mapped_column(sa.BigInteger, default=0, comment="scores")
+
+
+class BoardScoreChange(Base):
+    """A score written (by a trigger): which model, under which scores version."""
+
+    __tablename__ = "board_score_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int] = mapped_column(comment="no foreign key: deleted models too")
+    scores_version: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    changed_at: Mapped[datetime] = mapped_column(index=True)
