@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -18,6 +21,7 @@ from app.core.templates import STATIC_DIR
 from app.health.routes import router as health_router
 from app.jobs.routes import page_router as job_pages
 from app.leaderboard.routes import router as leaderboard_pages
+from app.leaderboard.warm import BoardWarmer
 from app.plots.routes import page_router as plot_pages
 from app.submissions.routes import page_router as submission_pages
 from foundation.config import Settings, get_settings
@@ -28,10 +32,29 @@ from foundation.startup import install_job_hooks
 from foundation.storage.scratch import remove_stale_staging
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The leaderboard is built at start and after each change, not by the first request."""
+    interval = app.state.settings.leaderboard_warm_seconds
+    warmer = BoardWarmer(app.state.session_factory, interval) if interval > 0 else None
+    if warmer is not None:
+        warmer.start()
+    try:
+        yield
+    finally:
+        if warmer is not None:
+            warmer.stop()
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     install_job_hooks()
-    app = FastAPI(title="Ventral", version="0.1.0", summary="Brain-Score for your own lab.")
+    app = FastAPI(
+        title="Ventral",
+        version="0.1.0",
+        summary="Brain-Score for your own lab.",
+        lifespan=_lifespan,
+    )
     app.state.settings = settings
     app.state.session_factory = create_session_factory(settings)
     app.state.celery = celery_client(settings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -46,13 +46,14 @@ def leaderboard_page(
     board = board_or_error(session, viewer, query)
     parents = {column.identifier for column in board.columns if not column.is_leaf}
     folded = tuple(sorted(set(collapsed.split(",")) & parents))  # bounded: known parents only
-    fragment = board.rendered.get(("board", folded))
-    if fragment is None:
-        fragment = _render_board(board, folded).encode()
-        board.rendered[("board", folded)] = fragment
+    fragment = board_fragment(board, folded)
     # The page around the board (header, signed-in user, CSRF tokens) is rendered per request.
     context = {"board_html": fragment.decode()}
     return templates.TemplateResponse(request, "leaderboard.html", context)
+
+
+def board_fragment(board: service.Leaderboard, folded: tuple[str, ...]) -> bytes:
+    return _rendered(board, ("board", folded), lambda: _render_board(board, folded).encode())
 
 
 def _render_board(board: service.Leaderboard, collapsed: tuple[str, ...]) -> str:
@@ -114,7 +115,7 @@ def csv_body(board: service.Leaderboard) -> bytes:
     return _rendered(board, "csv", lambda: exports.leaderboard_csv(board).encode())
 
 
-def _rendered(board: service.Leaderboard, kind: str, render: Callable[[], bytes]) -> bytes:
+def _rendered(board: service.Leaderboard, kind: Any, render: Callable[[], bytes]) -> bytes:
     body = board.rendered.get(kind)
     if body is None:
         body = board.rendered[kind] = render()

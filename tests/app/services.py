@@ -110,6 +110,9 @@ def make_settings(tmp: Path, database_url: str, broker_url: str, **overrides: An
         "var_dir": tmp / "var",
         "storage_dir": tmp / "storage",
         **FAST_JOB_TIMINGS,
+        # Off unless a test asks: a warmer thread per test app would cost CPU on every write
+        # (tests/app/leaderboard/test_cache.py tests it).
+        "leaderboard_warm_seconds": 0,
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

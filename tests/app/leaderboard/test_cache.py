@@ -4,6 +4,7 @@ database bumps on every write that can change the board, never on counts or larg
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from app.leaderboard import service
 from app.main import create_app
 from app.published.service import seed_benchmarks
-from foundation import migrations
+from foundation import board_version, migrations
 from foundation.db import create_session_factory
 from foundation.models import Model, Role, Source, User, Visibility, WeightArtifact
+from scoring.benchmarks.presets import PRESETS
 from tests.app.board import PRIVATE_MODEL, People, add_scored_model, delete_model, viewing_as
 from tests.app.services import make_settings, temporary_postgres_database
 
@@ -42,7 +44,7 @@ def fresh(
 
 
 def _app(tmp_path: Path, url: str, redis_url: str) -> tuple[FastAPI, sessionmaker[Session]]:
-    settings = make_settings(tmp_path, url, redis_url)
+    settings = make_settings(tmp_path, url, redis_url, leaderboard_warm_seconds=0.05)
     factory = create_session_factory(settings)
     return create_app(settings), factory
 
@@ -244,3 +246,35 @@ def test_each_viewer_gets_its_own_etag(
             headers={"If-None-Match": tags[people.owner_id]},
         )
     assert response.status_code == 200 and PRIVATE_MODEL not in response.text
+
+
+def test_the_board_is_built_at_start_and_after_each_change_without_a_request(
+    fresh: tuple[FastAPI, sessionmaker[Session]],
+) -> None:
+    app, factory = fresh
+    with factory.begin() as session:
+        seed_benchmarks(session)
+        add_scored_model(session, "warm-net", {"CIFAR10-top1": 0.5})
+    with TestClient(app, raise_server_exceptions=False):
+        first = _ready_snapshot(factory)
+        with factory.begin() as session:
+            session.execute(sa.text("UPDATE scores SET raw = 0.9"))
+        second = _ready_snapshot(factory)
+        assert second.version.scores_version > first.version.scores_version
+        ready = [b for b in second.boards.values() if "json" in b.rendered]
+        assert {b.preset.name for b in ready} == set(PRESETS)
+        assert all(("board", ()) in b.rendered for b in ready)
+        assert any(b'"raw":0.9' in b.rendered["json"] for b in ready)
+
+
+def _ready_snapshot(factory: sessionmaker[Session]) -> Any:
+    """Waits (no request made) until the warmer has the database's current version ready."""
+    with factory() as session:
+        wanted = board_version.read(session)
+    for _ in range(400):
+        with service._CACHE_LOCK:
+            ready = [s for s in service._CACHE.values() if s.version == wanted]
+        if ready and sum("json" in b.rendered for b in ready[0].boards.values()) == len(PRESETS):
+            return ready[0]
+        time.sleep(0.05)
+    pytest.fail(f"the warmer did not build version {wanted} within 20 s")
