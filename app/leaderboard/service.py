@@ -30,6 +30,7 @@ from app.leaderboard import repository
 from app.leaderboard.entries import ModelEntry, model_entry
 from foundation import board_version
 from foundation.board_version import BoardVersion
+from foundation.db import create_db_engine
 from foundation.models import ScoreStatus, Source
 from scoring.benchmarks.presets import PRESETS, benchmark_tree, computable_default, get_preset
 from scoring.benchmarks.tree import BenchmarkTree, NodeValue, Preset, aggregate
@@ -359,9 +360,26 @@ def _covers(have: BoardVersion, wanted: BoardVersion) -> bool:
     )
 
 
+_READERS: dict[str, Engine] = {}
+
+
+def _reader(engine: Engine) -> Engine:
+    """A pool of its own for snapshot reads: the requests waiting for a refresh hold
+    connections of the main pool, and the refresh must not wait for one of them."""
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        return engine  # a private in-memory database: no other connection would see it
+    url = engine.url.render_as_string(hide_password=False)
+    with _CACHE_LOCK:
+        reader = _READERS.get(url)
+        if reader is None:
+            reader = _READERS[url] = create_db_engine(url, pool_size=2)
+        return reader
+
+
 @contextmanager
 def _consistent_read(engine: Engine) -> Iterator[Session]:
     """A session whose every statement sees the same committed state."""
+    engine = _reader(engine)
     with Session(engine) as session:
         if engine.dialect.name == "postgresql":
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
