@@ -278,3 +278,31 @@ def _ready_snapshot(factory: sessionmaker[Session]) -> Any:
             return ready[0]
         time.sleep(0.05)
     pytest.fail(f"the warmer did not build version {wanted} within 20 s")
+
+
+def test_waiting_requests_never_starve_the_refresh_of_connections(
+    board_database: str, people: People
+) -> None:
+    """Requests waiting for a refresh hold their own connections: with a pool of 3 and 6
+    concurrent requests, the refresh still gets one (a 50-client load test hung on this)."""
+    engine = sa.create_engine(board_database, pool_size=3, max_overflow=0, pool_timeout=10)
+    factory = sessionmaker(engine)
+    service._CACHE.clear()
+    start = threading.Barrier(6)
+    results: list[int] = []
+
+    def one() -> None:
+        start.wait()
+        with factory() as session:
+            board = service.leaderboard(
+                session, None, service.LeaderboardQuery(preset="paper-2019")
+            )
+            results.append(board.total)
+
+    threads = [threading.Thread(target=one) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    engine.dispose()
+    assert len(results) == 6 and len(set(results)) == 1 and results[0] > 0
