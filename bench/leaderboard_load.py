@@ -177,14 +177,19 @@ def served(url: str, workers: int, port: int, root: Path) -> Iterator[str]:
         sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host",
         "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=root, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_up(base)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(30)
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=log)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_up(base)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(30)
+            log.seek(0)
+            text = log.read().strip()
+            if text:
+                print(f"server log (last 3,000 characters):\n{text[-3000:]}")
 
 
 def _wait_up(base: str, timeout: float = 120) -> None:
@@ -243,9 +248,13 @@ async def measure(base: str, path: str, clients: int, seconds: float) -> tuple[l
         nonlocal errors
         while time.perf_counter() < deadline:
             start = time.perf_counter()
-            response = await session.get(path)
+            try:
+                response = await session.get(path)
+                errors += response.status_code != 200
+            except httpx.HTTPError as error:  # counted, and the server's log is shown
+                errors += 1
+                print(f"{path}: {type(error).__name__} {error}", flush=True)
             latencies.append(time.perf_counter() - start)
-            errors += response.status_code != 200
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as session:
