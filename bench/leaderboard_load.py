@@ -242,7 +242,7 @@ async def measure(base: str, path: str, clients: int, seconds: float) -> tuple[l
     how many answers were not 200."""
     latencies: list[float] = []
     errors = 0
-    deadline = time.perf_counter() + seconds
+    deadline = 0.0
 
     async def client(session: httpx.AsyncClient) -> None:
         nonlocal errors
@@ -259,6 +259,7 @@ async def measure(base: str, path: str, clients: int, seconds: float) -> tuple[l
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as session:
         await session.get(path)  # warm-up at the timed size: fills the caches of this view
+        deadline = time.perf_counter() + seconds
         await asyncio.gather(*(client(session) for _ in range(clients)))
     return latencies, errors
 
