@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -22,6 +25,7 @@ from app.favicon.routes import router as favicon_router
 from app.health.routes import router as health_router
 from app.jobs.routes import page_router as job_pages
 from app.leaderboard.routes import router as leaderboard_pages
+from app.leaderboard.warm import BoardWarmer
 from app.plots.routes import page_router as plot_pages
 from app.submissions.routes import page_router as submission_pages
 from foundation.config import Settings, get_settings
@@ -30,6 +34,20 @@ from foundation.jobs.dispatch import JobDispatcher
 from foundation.jobs.queues import celery_client
 from foundation.startup import install_job_hooks
 from foundation.storage.scratch import remove_stale_staging
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """The leaderboard is built at start and after each change, not by the first request."""
+    interval = app.state.settings.leaderboard_warm_seconds
+    warmer = BoardWarmer(app.state.session_factory, interval) if interval > 0 else None
+    if warmer is not None:
+        warmer.start()
+    try:
+        yield
+    finally:
+        if warmer is not None:
+            warmer.stop()
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -43,6 +61,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings
     app.state.session_factory = create_session_factory(settings)

@@ -1,25 +1,35 @@
-"""Load test of the leaderboard: p50 / p99 latency of ``/`` and ``GET /api/v1/leaderboard``.
+"""Load test of the leaderboard: p50 / p99 latency of ``GET /api/v1/leaderboard`` and ``/``.
 
-Seeds a throw-away PostgreSQL database with 1,000 models × 30 benchmarks of scores (the
-benchmark catalogue of the tree plus extra rows flagged ``synthetic`` to reach 30; every score is
-a random number, SYNTHETIC, only there to load the tables), serves the app with uvicorn on a free
-loopback port in a subprocess, and fires requests from concurrent asyncio httpx clients.
-The database is dropped afterwards.
+For each size (``--models``, default 1,000 and 10,000) × 30 benchmarks: seeds a throw-away
+PostgreSQL database (the benchmark catalogue of the tree plus extra rows flagged ``synthetic`` to
+reach 30; every score a random number, SYNTHETIC, only there to load the tables), serves the app
+with uvicorn (``--workers`` processes, default 1) on ``--port`` (default: a free loopback port) in
+a subprocess, and fires requests from ``--clients`` concurrent asyncio httpx clients (default 50,
+in this process, on the same machine) for ``--seconds`` per path and phase: first reads only,
+then reads while scores are being rewritten (``--writes-per-s`` UPDATEs of a random score, each
+its own transaction). Every response must be 200. The database is dropped afterwards.
 
-    PYTHONPATH=. python bench/leaderboard_load.py --models 1000 --benchmarks 30 \
-        --clients 8 --requests 200
+``--commit REV`` serves the app of an earlier commit instead (exported with ``git archive`` into a
+temporary folder; the database is still migrated by this checkout): the "before" of a change.
+
+    PYTHONPATH=. python bench/leaderboard_load.py --models 1000 10000 --seconds 10
+    PYTHONPATH=. python bench/leaderboard_load.py --models 1000 10000 --seconds 10 --commit 2ef161a
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
+import platform
 import random
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 import uuid
 from collections.abc import Iterator
@@ -41,14 +51,7 @@ REPO_ROOT = Path(__file__).resolve().parents[1]
 ADMIN_URL = os.environ.get(
     "VENTRAL_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
-DEFAULT_PATHS = [
-    "/api/v1/leaderboard?preset=paper-2019",
-    "/api/v1/leaderboard?preset=leaderboard",
-    "/api/v1/leaderboard?preset=leaderboard&limit=1000",
-    "/?preset=paper-2019",
-    "/?preset=leaderboard",
-    "/?preset=leaderboard&limit=1000",
-]
+DEFAULT_PATHS = ["/api/v1/leaderboard", "/"]
 FAMILIES = ("resnet", "densenet", "cornet", "vgg", "mobilenet", "inception")
 
 
@@ -69,10 +72,14 @@ def seed(url: str, n_models: int, n_benchmarks: int, seed_value: int = 0) -> Non
     migrations.upgrade(url)
     factory = sessionmaker(create_db_engine(url))
     with factory() as session:
+        # Seeding only: no board-version triggers for 300,000 rows (a superuser's setting; the
+        # server starts afterwards and reads everything anyway).
+        session.execute(sa.text("SET session_replication_role = replica"))
         benchmarks = _benchmarks(session, n_benchmarks)
         model_ids = _models(session, n_models, random.Random(seed_value))
         _scores(session, model_ids, benchmarks, random.Random(seed_value + 1))
         session.commit()
+    factory.kw["bind"].dispose()
 
 
 def _benchmarks(session: Session, count: int) -> list[Benchmark]:
@@ -141,42 +148,51 @@ def free_port() -> int:
 
 
 @contextmanager
-def served(url: str, workers: int) -> Iterator[str]:
-    port = free_port()
+def app_root(commit: str | None) -> Iterator[Path]:
+    """This checkout, or ``commit`` exported into a temporary folder."""
+    if commit is None:
+        yield REPO_ROOT
+        return
+    with tempfile.TemporaryDirectory(prefix="ventral-before-") as folder:
+        archive = subprocess.run(
+            ["git", "archive", commit], cwd=REPO_ROOT, check=True, capture_output=True
+        )
+        subprocess.run(["tar", "-x", "-C", folder], input=archive.stdout, check=True)
+        yield Path(folder)
+
+
+@contextmanager
+def served(url: str, workers: int, port: int, root: Path) -> Iterator[str]:
+    port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VENTRAL_")}
     env.update(
         VENTRAL_ENVIRONMENT="test",
         VENTRAL_SECRET_KEY=uuid.uuid4().hex,
         VENTRAL_DATABASE_URL=url,
         VENTRAL_BROKER_URL="redis://127.0.0.1:6379/15",
-        PYTHONPATH=str(REPO_ROOT),
+        VENTRAL_FIRST_RUN="false",
+        PYTHONPATH=str(root),
     )
     command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "app.main:create_app",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(workers),
-        "--log-level",
-        "warning",
-    ]
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_up(base)
-        yield base
-    finally:
-        process.terminate()
-        process.wait(30)
+        sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host",
+        "127.0.0.1", "--port", str(port), "--workers", str(workers), "--log-level", "warning",
+    ]  # fmt: skip
+    with tempfile.TemporaryFile("w+") as log:
+        process = subprocess.Popen(command, cwd=root, env=env, stdout=log, stderr=log)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            _wait_up(base)
+            yield base
+        finally:
+            process.terminate()
+            process.wait(30)
+            log.seek(0)
+            text = log.read().strip()
+            if text:
+                print(f"server log (last 3,000 characters):\n{text[-3000:]}")
 
 
-def _wait_up(base: str, timeout: float = 60) -> None:
+def _wait_up(base: str, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -187,23 +203,65 @@ def _wait_up(base: str, timeout: float = 60) -> None:
     raise RuntimeError("the server did not come up")
 
 
-async def measure(base: str, path: str, clients: int, requests: int) -> list[float]:
-    """Latencies (s) of ``requests`` GETs of ``path`` spread over ``clients`` concurrent loops."""
+class Writer:
+    """Rewrites a random score ``per_s`` times a second, one transaction each, in a thread."""
+
+    def __init__(self, url: str, per_s: float) -> None:
+        self.engine = create_db_engine(url)
+        self.per_s = per_s
+        self.writes = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        with self.engine.connect() as connection:
+            self.ids = list(connection.execute(sa.select(Score.id)).scalars())
+
+    def __enter__(self) -> Writer:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join(30)
+        self.engine.dispose()
+
+    def _run(self) -> None:
+        rng = random.Random(7)
+        while not self._stop.wait(1 / self.per_s):
+            raw = rng.uniform(0.1, 0.8)
+            with self.engine.begin() as connection:
+                connection.execute(
+                    sa.update(Score)
+                    .where(Score.id == rng.choice(self.ids))
+                    .values(raw=raw, ceiled=raw / 0.85, finished_at=utcnow())
+                )
+            self.writes += 1
+
+
+async def measure(base: str, path: str, clients: int, seconds: float) -> tuple[list[float], int]:
+    """Latencies (s) of GETs of ``path`` by ``clients`` concurrent loops for ``seconds``, and
+    how many answers were not 200."""
     latencies: list[float] = []
-    remaining = iter(range(requests))
+    errors = 0
+    deadline = 0.0
 
     async def client(session: httpx.AsyncClient) -> None:
-        for _ in remaining:
+        nonlocal errors
+        while time.perf_counter() < deadline:
             start = time.perf_counter()
-            response = await session.get(path)
+            try:
+                response = await session.get(path)
+                errors += response.status_code != 200
+            except httpx.HTTPError as error:  # counted, and the server's log is shown
+                errors += 1
+                print(f"{path}: {type(error).__name__} {error}", flush=True)
             latencies.append(time.perf_counter() - start)
-            if response.status_code != 200:
-                raise RuntimeError(f"{path}: HTTP {response.status_code}")
 
-    async with httpx.AsyncClient(base_url=base, timeout=60) as session:
-        await session.get(path)  # warm-up: fills the leaderboard cache
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as session:
+        await session.get(path)  # warm-up at the timed size: fills the caches of this view
+        deadline = time.perf_counter() + seconds
         await asyncio.gather(*(client(session) for _ in range(clients)))
-    return latencies
+    return latencies, errors
 
 
 def percentile(values: list[float], fraction: float) -> float:
@@ -211,41 +269,84 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
-def report(path: str, latencies: list[float], elapsed: float) -> str:
-    p50, p99 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.99) * 1000
-    mean = statistics.fmean(latencies) * 1000
-    rate = len(latencies) / elapsed
-    return (
-        f"{path:<44} n={len(latencies):4d}  p50={p50:7.1f} ms  p99={p99:7.1f} ms  "
-        f"mean={mean:7.1f} ms  {rate:6.1f} req/s"
-    )
+def summary(latencies: list[float], errors: int, elapsed: float) -> dict[str, float]:
+    return {
+        "requests": len(latencies),
+        "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+        "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+        "mean_ms": round(statistics.fmean(latencies) * 1000, 1),
+        "requests_per_s": round(len(latencies) / elapsed, 1),
+        "errors": errors,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", type=int, default=1000)
+    parser.add_argument("--models", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--benchmarks", type=int, default=30)
-    parser.add_argument("--clients", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=10.0, help="per path and phase")
+    parser.add_argument("--writes-per-s", type=float, default=5.0, help="0: no write phase")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
+    parser.add_argument("--port", type=int, default=0, help="0: a free loopback port")
     parser.add_argument("--paths", nargs="+", default=DEFAULT_PATHS)
+    parser.add_argument("--commit", help="serve this earlier commit's app (git archive)")
     args = parser.parse_args()
+    served_code = f"commit {args.commit}" if args.commit else "this checkout"
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} CPUs, load average "
+        f"{os.getloadavg()[0]:.1f} at start; server, clients and PostgreSQL on this machine"
+    )
+    print(
+        f"serving {served_code}; {args.workers} uvicorn worker(s), {args.clients} concurrent "
+        f"clients, {args.seconds:g} s per path and phase; SYNTHETIC scores"
+    )
+    results = []
+    with app_root(args.commit) as root:
+        for n_models in args.models:
+            results += _one_size(args, n_models, root)
+    print(json.dumps({"kind": "leaderboard_load", "served": served_code, "results": results}))
+
+
+def _one_size(args: argparse.Namespace, n_models: int, root: Path) -> list[dict[str, object]]:
+    results: list[dict[str, object]] = []
     with scratch_database() as url:
         start = time.perf_counter()
-        seed(url, args.models, args.benchmarks)
-        print(
-            f"seeded {args.models} models × {args.benchmarks} benchmarks in "
-            f"{time.perf_counter() - start:.1f} s"
-        )
-        with served(url, args.workers) as base:
-            print(
-                f"{args.clients} concurrent clients, {args.requests} requests per path, "
-                f"{args.workers} uvicorn worker(s), cpus={os.cpu_count()}"
+        seed(url, n_models, args.benchmarks)
+        seeded = time.perf_counter() - start
+        print(f"{n_models} models x {args.benchmarks} benchmarks seeded in {seeded:.1f} s")
+        with served(url, args.workers, args.port, root) as base:
+            phases = [("reads", 0.0)] + [("reads+writes", args.writes_per_s)] * (
+                args.writes_per_s > 0
             )
-            for path in args.paths:
-                start = time.perf_counter()
-                latencies = asyncio.run(measure(base, path, args.clients, args.requests))
-                print(report(path, latencies, time.perf_counter() - start), flush=True)
+            for phase, rate in phases:
+                for path in args.paths:
+                    writer = Writer(url, rate) if rate else None
+                    with writer or _nothing():
+                        start = time.perf_counter()
+                        latencies, errors = asyncio.run(
+                            measure(base, path, args.clients, args.seconds)
+                        )
+                        elapsed = time.perf_counter() - start
+                    figures = summary(latencies, errors, elapsed)
+                    writes = writer.writes if writer else 0
+                    print(
+                        f"{n_models:6d} models  {phase:<13} {path:<22} n={figures['requests']:5d}"
+                        f"  p50 {figures['p50_ms']:8.1f} ms  p99 {figures['p99_ms']:8.1f} ms  "
+                        f"{figures['requests_per_s']:6.1f} req/s  errors {errors}"
+                        + (f"  ({writes} score writes)" if writer else ""),
+                        flush=True,
+                    )
+                    results.append(
+                        {"models": n_models, "phase": phase, "path": path, "writes": writes}
+                        | figures
+                    )
+    return results
+
+
+@contextmanager
+def _nothing() -> Iterator[None]:
+    yield
 
 
 if __name__ == "__main__":

@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     job_unsent_grace_seconds: float = Field(default=30.0, ge=0)
     job_resend_after_seconds: float = Field(default=3600.0, gt=0)
     sweep_interval_seconds: float = Field(default=60.0, gt=0)
+    # Each web process checks the board version this often and rebuilds its leaderboard
+    # snapshot (and the anonymous default views) as soon as it changes; 0: only on request.
+    leaderboard_warm_seconds: float = Field(default=0.5, ge=0)
 
     first_run: bool = True
     # The offline data step (`ventral data fetch`): a mirror of the public origins (a folder or

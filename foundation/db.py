@@ -27,9 +27,10 @@ class QueuedJob(NamedTuple):
 JobSender = Callable[[list[QueuedJob]], None]
 
 
-def create_db_engine(database_url: str) -> Engine:
+def create_db_engine(database_url: str, pool_size: int | None = None) -> Engine:
     if not database_url.startswith("sqlite"):
-        return sa.create_engine(database_url, pool_pre_ping=True)
+        sizes = {} if pool_size is None else {"pool_size": pool_size, "max_overflow": 0}
+        return sa.create_engine(database_url, pool_pre_ping=True, **sizes)
     engine = sa.create_engine(database_url, connect_args={"timeout": 30})
     sa.event.listen(engine, "connect", _tune_sqlite)
     return engine

@@ -312,3 +312,28 @@ class Score(Base):
 
     model: Mapped[Model] = relationship(back_populates="scores")
     benchmark: Mapped[Benchmark] = relationship()
+
+
+class BoardVersion(Base):
+    """One row: the counter the database's triggers bump on every write that can change the
+    leaderboard (``foundation.board_version``)."""
+
+    __tablename__ = "board_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance: Mapped[str] = mapped_column(sa.String(32), comment="random per database")
+    version: Mapped[int] = mapped_column(
+        sa.BigInteger, default=0, comment="models, users, benchmarks, submissions"
+    )
+    scores_version: Mapped[int] = mapped_column(sa.BigInteger, default=0, comment="scores")
+
+
+class BoardScoreChange(Base):
+    """A score written (by a trigger): which model, under which scores version."""
+
+    __tablename__ = "board_score_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    model_id: Mapped[int] = mapped_column(comment="no foreign key: deleted models too")
+    scores_version: Mapped[int] = mapped_column(sa.BigInteger, index=True)
+    changed_at: Mapped[datetime] = mapped_column(index=True)

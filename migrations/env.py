@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+from foundation import board_version
 from foundation.config import get_settings
 from foundation.db import create_db_engine
 from foundation.models import Base
@@ -27,6 +28,8 @@ def run_migrations_online() -> None:
         )
         with context.begin_transaction():
             context.run_migrations()
+            # A batch migration on SQLite drops a copied table's triggers: put them back.
+            board_version.install_triggers(connection)
     engine.dispose()
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -45,13 +46,14 @@ def leaderboard_page(
     board = board_or_error(session, viewer, query)
     parents = {column.identifier for column in board.columns if not column.is_leaf}
     folded = tuple(sorted(set(collapsed.split(",")) & parents))  # bounded: known parents only
-    fragment = board.rendered.get(("board", folded))
-    if fragment is None:
-        fragment = _render_board(board, folded).encode()
-        board.rendered[("board", folded)] = fragment
+    fragment = board_fragment(board, folded)
     # The page around the board (header, signed-in user, CSRF tokens) is rendered per request.
     context = {"board_html": fragment.decode()}
     return templates.TemplateResponse(request, "leaderboard.html", context)
+
+
+def board_fragment(board: service.Leaderboard, folded: tuple[str, ...]) -> bytes:
+    return _rendered(board, ("board", folded), lambda: _render_board(board, folded).encode())
 
 
 def _render_board(board: service.Leaderboard, collapsed: tuple[str, ...]) -> str:
@@ -69,10 +71,12 @@ def _render_board(board: service.Leaderboard, collapsed: tuple[str, ...]) -> str
 
 
 @router.get("/exports/leaderboard.csv")
-def leaderboard_csv(session: SessionDep, viewer: ViewerDep, query: QueryDep) -> Response:
+def leaderboard_csv(
+    request: Request, session: SessionDep, viewer: ViewerDep, query: QueryDep
+) -> Response:
     """Every row of the view, not just the page shown."""
     board = board_or_error(session, viewer, whole_view(query))
-    return _download(exports.leaderboard_csv(board), exports.CSV_MEDIA_TYPE, "leaderboard.csv")
+    return _ready(request, board, "csv", lambda: csv_body(board), exports.CSV_MEDIA_TYPE)
 
 
 @router.get("/exports/leaderboard.bib")
@@ -84,18 +88,60 @@ def leaderboard_bibtex(session: SessionDep, viewer: ViewerDep, query: QueryDep) 
 
 @api_router.get("/leaderboard", response_model=LeaderboardOut)
 def leaderboard_api(
-    session: SessionDep, viewer: ViewerDep, query: QueryDep, format: Literal["json", "csv"] = "json"
+    request: Request,
+    session: SessionDep,
+    viewer: ViewerDep,
+    query: QueryDep,
+    format: Literal["json", "csv"] = "json",
 ) -> Response:
     """Ranked rows: model, aggregate, per-benchmark {raw, ceiled, error, status} (the shape of
-    ``LeaderboardOut``, sent without re-validation for speed)."""
+    ``LeaderboardOut``, sent without re-validation for speed). Sent with an ETag naming the
+    board version, the view and the models the viewer may see; ``If-None-Match`` gets a 304."""
     board = board_or_error(session, viewer, query)
     if format == "csv":
-        return _download(exports.leaderboard_csv(board), exports.CSV_MEDIA_TYPE, "leaderboard.csv")
-    body = board.rendered.get("json")
+        return _ready(request, board, "csv", lambda: csv_body(board), exports.CSV_MEDIA_TYPE)
+    return _ready(request, board, "json", lambda: json_body(board), "application/json")
+
+
+def json_body(board: service.Leaderboard) -> bytes:
+    return _rendered(
+        board,
+        "json",
+        lambda: json.dumps(leaderboard_payload(board), separators=(",", ":")).encode(),
+    )
+
+
+def csv_body(board: service.Leaderboard) -> bytes:
+    return _rendered(board, "csv", lambda: exports.leaderboard_csv(board).encode())
+
+
+def _rendered(board: service.Leaderboard, kind: Any, render: Callable[[], bytes]) -> bytes:
+    body = board.rendered.get(kind)
     if body is None:
-        body = json.dumps(leaderboard_payload(board), separators=(",", ":")).encode()
-        board.rendered["json"] = body
-    return Response(body, media_type="application/json")
+        body = board.rendered[kind] = render()
+    return body
+
+
+def _ready(
+    request: Request,
+    board: service.Leaderboard,
+    kind: str,
+    render: Callable[[], bytes],
+    media_type: str,
+) -> Response:
+    """The board's ready bytes, or 304 when the client holds them. ``private``: a signed-in
+    viewer's board may hold their private models, so no shared cache may keep it."""
+    etag = f'"{board.tag}-{kind}"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    if kind == "csv":
+        headers["Content-Disposition"] = 'attachment; filename="leaderboard.csv"'
+    if etag in _etags(request.headers.get("if-none-match", "")):
+        return Response(status_code=304, headers=headers)
+    return Response(render(), media_type=media_type, headers=headers)
+
+
+def _etags(header: str) -> set[str]:
+    return {part.strip().removeprefix("W/") for part in header.split(",")[:32]}
 
 
 def _download(text: str, media_type: str, filename: str) -> Response:

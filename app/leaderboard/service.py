@@ -12,18 +12,25 @@ here); a model another source also lists is marked with those rows' names (``sam
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
+import time
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from app.catalog.visibility import Viewer
+from app.catalog.visibility import Viewer, can_see, is_admin
 from app.leaderboard import repository
 from app.leaderboard.entries import ModelEntry, model_entry
+from foundation import board_version
+from foundation.board_version import BoardVersion
+from foundation.db import create_db_engine
 from foundation.models import ScoreStatus, Source
 from scoring.benchmarks.presets import PRESETS, benchmark_tree, computable_default, get_preset
 from scoring.benchmarks.tree import BenchmarkTree, NodeValue, Preset, aggregate
@@ -112,51 +119,122 @@ class Leaderboard:
     payloads: dict[int, dict[str, Any]] = field(default_factory=dict)
     """Cached API payload of each model's row (without its rank), per scores version."""
     rendered: dict[Any, bytes] = field(default_factory=dict)
-    """Cached renderings of this board (API JSON, the page's board fragment), filled by the
-    routes; nothing viewer- or session-specific goes in here."""
+    """Cached renderings of this board (API JSON, CSV, the page's board fragment), filled by
+    the routes; nothing viewer- or session-specific goes in here."""
+    tag: str = ""
+    """Names this board's content (board version, query, visible models): the HTTP ETag."""
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Snapshot:
-    """Everything read once per scores version: every model's entry and scores, and (filled
-    lazily) aggregated values and API payloads per (preset, excluded benchmarks)."""
+    """Everything read at one board version (``foundation.board_version``), in one consistent
+    read: every model's row and entry, every score, the default preset; filled lazily: the
+    visible model ids per viewer, aggregated values and API payloads per (preset, excluded
+    benchmarks), and built boards. Visibility is computed from these same rows, so a board
+    never pairs one version's ids with another version's names."""
 
+    version: BoardVersion
+    built_at: float
+    rows: dict[int, Any]
     entries: dict[int, ModelEntry]
     cells: dict[int, dict[str, Cell]]
-    values: dict[tuple[str, tuple[str, ...]], dict[int, dict[str, NodeValue]]]
-    payloads: dict[tuple[str, tuple[str, ...]], dict[int, dict[str, Any]]]
+    default_preset: str
+    visible: dict[Any, tuple[int, ...]] = field(default_factory=dict)
+    values: dict[tuple[str, tuple[str, ...]], dict[int, dict[str, NodeValue]]] = field(
+        default_factory=dict
+    )
+    payloads: dict[tuple[str, tuple[str, ...]], dict[int, dict[str, Any]]] = field(
+        default_factory=dict
+    )
     boards: OrderedDict[tuple[Any, ...], Leaderboard] = field(default_factory=OrderedDict)
 
 
-_CACHE: OrderedDict[tuple[Any, ...], _Snapshot] = OrderedDict()
+class _SingleFlight:
+    """One caller builds a missing value, the others wait for it (and then look again)."""
+
+    def __init__(self) -> None:
+        self._flights: dict[Any, threading.Event] = {}
+
+    def run(self, key: Any, lookup: Callable[[], T | None], build: Callable[[], T]) -> T:
+        while True:
+            with _CACHE_LOCK:
+                found = lookup()
+                if found is not None:
+                    return found
+                flight = self._flights.get(key)
+                leader = flight is None
+                if flight is None:
+                    flight = self._flights[key] = threading.Event()
+            if not leader:
+                flight.wait()
+                continue  # the leader stored it (or failed: then one of us leads)
+            try:
+                return build()
+            finally:
+                with _CACHE_LOCK:
+                    self._flights.pop(key, None)
+                flight.set()
+
+
+T = TypeVar("T")
+_CACHE: OrderedDict[str, _Snapshot] = OrderedDict()
+"""The newest snapshot of each database (its URL and random instance)."""
 _CACHE_LOCK = threading.Lock()
-_CACHE_SIZE = 4
+_CACHE_SIZE = 8
 _BOARDS_PER_SNAPSHOT = 256
+_SNAPSHOTS = _SingleFlight()
+_BOARDS = _SingleFlight()
+FULL_REBUILD_AFTER_S = 3600.0
+"""A snapshot older than this is rebuilt from scratch (the change log keeps a day)."""
 
 
 def leaderboard(session: Session, viewer: Viewer, query: LeaderboardQuery) -> Leaderboard:
     """The ranked, filtered, sorted and paged board that ``viewer`` may see.
 
-    Cached per scores version, query and the exact set of model ids the viewer may see (read
-    fresh on every request), so two viewers share a board only if they see the same models.
+    Cached per board version, query and the exact set of model ids the viewer may see, so two
+    viewers share a board only if they see the same models. The version is read on every
+    request and bumped by the database on every write that can change the board, so nothing
+    is ever served from before a committed change.
     """
-    query = replace(query, preset=query.preset or default_preset(session))
+    snapshot = current_snapshot(session)
+    return board_of(snapshot, viewer, query)
+
+
+def board_of(snapshot: _Snapshot, viewer: Viewer, query: LeaderboardQuery) -> Leaderboard:
+    query = replace(query, preset=query.preset or snapshot.default_preset)
     preset = _preset(query.preset)
     exclude = tuple(sorted(set(query.exclude)))
     _check_known(exclude, columns(benchmark_tree(), preset))
-    snapshot = _snapshot(session)
-    visible = tuple(repository.visible_model_ids(session, viewer))
+    visible = _visible(snapshot, viewer)
     key = (replace(query, exclude=exclude), visible)
-    with _CACHE_LOCK:
-        cached = snapshot.boards.get(key)
-    if cached is not None:
-        return cached
-    board = _build(snapshot, preset, key[0], visible)
-    with _CACHE_LOCK:
-        snapshot.boards[key] = board
-        while len(snapshot.boards) > _BOARDS_PER_SNAPSHOT:
-            snapshot.boards.popitem(last=False)
-    return board
+
+    def build() -> Leaderboard:
+        board = _build(snapshot, preset, key[0], visible)
+        board.tag = hashlib.sha256(repr((snapshot.version, key)).encode()).hexdigest()[:32]
+        with _CACHE_LOCK:
+            snapshot.boards[key] = board
+            while len(snapshot.boards) > _BOARDS_PER_SNAPSHOT:
+                snapshot.boards.popitem(last=False)
+        return board
+
+    return _BOARDS.run((id(snapshot), key), lambda: snapshot.boards.get(key), build)
+
+
+def _viewer_key(viewer: Viewer) -> Any:
+    if viewer is None:
+        return None
+    return "admin" if is_admin(viewer) else ("user", viewer.id)
+
+
+def _visible(snapshot: _Snapshot, viewer: Viewer) -> tuple[int, ...]:
+    """``can_see`` on the snapshot's own rows (never a fresher query that an id reused since
+    could fool)."""
+    key = _viewer_key(viewer)
+    found = snapshot.visible.get(key)
+    if found is None:
+        found = tuple(i for i, row in snapshot.rows.items() if can_see(row, viewer))
+        snapshot.visible[key] = found
+    return found
 
 
 def _build(
@@ -243,26 +321,129 @@ def _preset(name: str) -> Preset:
         raise UnknownPresetError(name) from None
 
 
-def _snapshot(session: Session) -> _Snapshot:
-    # The database's URL too: tests (and tools) may open several databases in one process.
-    version = (str(session.get_bind().engine.url), *repository.scores_version(session))
-    with _CACHE_LOCK:
-        snapshot = _CACHE.get(version)
-        if snapshot is not None:
-            _CACHE.move_to_end(version)
-            return snapshot
-    entries = {row.id: model_entry(row) for row in repository.all_models(session)}
-    snapshot = _Snapshot(entries, _load_cells(session), {}, {})
-    with _CACHE_LOCK:
-        _CACHE[version] = snapshot
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return snapshot
+def current_snapshot(session: Session) -> _Snapshot:
+    """The snapshot at (at least) the board version this session reads now: one caller
+    refreshes it, the others wait; a refresh after score writes only reloads the models whose
+    scores changed (``foundation.board_version``)."""
+    engine = session.get_bind().engine
+    wanted = board_version.read(session)
+    database = f"{engine.url}#{wanted.instance}"
+
+    def lookup() -> _Snapshot | None:
+        found = _CACHE.get(database)
+        if found is None or not _covers(found.version, wanted):
+            return None
+        _CACHE.move_to_end(database)
+        return found
+
+    def build() -> _Snapshot:
+        with _CACHE_LOCK:
+            previous = _CACHE.get(database)
+        fresh = _refresh(engine, previous)
+        with _CACHE_LOCK:
+            current = _CACHE.get(database)
+            if current is None or _covers(fresh.version, current.version):
+                _CACHE[database] = fresh
+                _CACHE.move_to_end(database)
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+        return fresh
+
+    return _SNAPSHOTS.run(database, lookup, build)
 
 
-def _load_cells(session: Session) -> dict[int, dict[str, Cell]]:
+def _covers(have: BoardVersion, wanted: BoardVersion) -> bool:
+    return (
+        have.instance == wanted.instance
+        and have.version >= wanted.version
+        and have.scores_version >= wanted.scores_version
+    )
+
+
+_READERS: dict[str, Engine] = {}
+
+
+def _reader(engine: Engine) -> Engine:
+    """A pool of its own for snapshot reads: the requests waiting for a refresh hold
+    connections of the main pool, and the refresh must not wait for one of them."""
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        return engine  # a private in-memory database: no other connection would see it
+    url = engine.url.render_as_string(hide_password=False)
+    with _CACHE_LOCK:
+        reader = _READERS.get(url)
+        if reader is None:
+            reader = _READERS[url] = create_db_engine(url, pool_size=2)
+        return reader
+
+
+@contextmanager
+def _consistent_read(engine: Engine) -> Iterator[Session]:
+    """A session whose every statement sees the same committed state."""
+    engine = _reader(engine)
+    with Session(engine) as session:
+        if engine.dialect.name == "postgresql":
+            session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+        else:  # SQLite: a deferred transaction holds one read snapshot (WAL) until its end
+            session.connection().exec_driver_sql("BEGIN")
+        try:
+            yield session
+        finally:
+            session.rollback()
+
+
+def _refresh(engine: Engine, previous: _Snapshot | None) -> _Snapshot:
+    with _consistent_read(engine) as session:
+        version = board_version.read(session)
+        if (
+            previous is not None
+            and previous.version.instance == version.instance
+            and previous.version.version == version.version
+            and time.monotonic() - previous.built_at < FULL_REBUILD_AFTER_S
+        ):
+            changed = board_version.changed_models(session, previous.version.scores_version)
+            if len(changed) <= max(100, len(previous.entries) // 4):
+                return _with_new_scores(previous, version, changed, session)
+        rows = {row.id: row for row in repository.all_models(session)}
+        return _Snapshot(
+            version,
+            time.monotonic(),
+            rows,
+            {model_id: model_entry(row) for model_id, row in rows.items()},
+            _load_cells(repository.all_scores(session)),
+            default_preset(session),
+        )
+
+
+def _with_new_scores(
+    previous: _Snapshot, version: BoardVersion, changed: set[int], session: Session
+) -> _Snapshot:
+    """``previous`` with the scores of ``changed`` models reloaded; the listing (models,
+    visibility, benchmarks) is the same version, so rows, entries and visible sets carry over."""
+    cells = {k: v for k, v in previous.cells.items() if k not in changed}
+    cells.update(_load_cells(repository.scores_of(session, sorted(changed))))
+
+    def kept(cache: dict[Any, dict[int, Any]]) -> dict[Any, dict[int, Any]]:
+        return {
+            key: {k: v for k, v in per_model.items() if k not in changed}
+            for key, per_model in cache.items()
+        }
+
+    return _Snapshot(
+        version,
+        previous.built_at,
+        previous.rows,
+        previous.entries,
+        cells,
+        previous.default_preset,
+        dict(previous.visible),
+        kept(previous.values),
+        kept(previous.payloads),
+    )
+
+
+def _load_cells(rows: Iterable[Any]) -> dict[int, dict[str, Cell]]:
     cells: dict[int, dict[str, Cell]] = {}
-    for row in repository.all_scores(session):
+    for row in rows:
         by_decoder = row.by_decoder if isinstance(row.by_decoder, dict) else {}
         cell = Cell(
             row.raw, row.ceiled, row.error, row.ceiling, row.status, row.source, row.decoder,

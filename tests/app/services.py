@@ -114,6 +114,9 @@ def make_settings(tmp: Path, database_url: str, broker_url: str, **overrides: An
         # with their own low values (tests/app/auth/test_sessions_and_limits.py).
         "signup_rate_limit": "100000/hour",
         "upload_rate_limit": "100000/hour",
+        # Off unless a test asks: a warmer thread per test app would cost CPU on every write
+        # (tests/app/leaderboard/test_cache.py tests it).
+        "leaderboard_warm_seconds": 0,
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -1,18 +1,18 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.leaderboard.repository import scores_version
 from app.published.service import family_of, model_name, seed_published
+from foundation.board_version import read as board_version
 from foundation.models import Benchmark, Model, Score, Source
 from tests.app.board import People
 
 
 def test_seeding_again_changes_nothing(board_factory: sessionmaker[Session], people: People):
     with board_factory() as session:
-        before = scores_version(session)
+        before = board_version(session)
         seed_published(session)
         session.commit()
-        assert scores_version(session) == before
+        assert board_version(session) == before
 
 
 def test_benchmark_rows_form_the_tree_with_ceilings(
