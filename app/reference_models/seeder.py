@@ -11,4 +11,4 @@ from foundation.config import Settings
 
 @register_seeder
 def reference_models_seeder(session: Session, settings: Settings) -> None:
-    seed_reference_models(session)
+    seed_reference_models(session, (settings.data_dir,))

@@ -76,7 +76,9 @@ class Classifier(nn.Sequential):
     def __init__(self, in_features: int, num_classes: int) -> None:
         super().__init__(
             OrderedDict(
-                avgpool=nn.AdaptiveAvgPool2d(1), flatten=nn.Flatten(), fc=nn.Linear(in_features, num_classes)
+                avgpool=nn.AdaptiveAvgPool2d(1),
+                flatten=nn.Flatten(),
+                fc=nn.Linear(in_features, num_classes),
             )
         )
 

@@ -106,8 +106,15 @@ for _width, _size in ((1.0, 224), (0.75, 192), (0.5, 160), (0.25, 128)):
     register_model(
         _name,
         info=_info(
-            _name, "mobilenet_v1", _size, 28, V1_CANDIDATES, HOWARD_2017, TFLITE_PROVENANCE,
-            MOBILENETS_BUILD, lite=False,
+            _name,
+            "mobilenet_v1",
+            _size,
+            28,
+            V1_CANDIDATES,
+            HOWARD_2017,
+            TFLITE_PROVENANCE,
+            MOBILENETS_BUILD,
+            lite=False,
         ),  # fmt: skip
     )(_v1)
 
@@ -115,8 +122,15 @@ for _width, _size in ((1.0, 224), (0.75, 192), (0.5, 160), (0.25, 128)):
 @register_model(
     "mobilenet_v2_1.0_224",
     info=_info(
-        "mobilenet_v2_1.0_224", "mobilenet_v2", 224, 53, V2_CANDIDATES, SANDLER_2018,
-        TFLITE_PROVENANCE, MOBILENETS_BUILD, lite=False,
+        "mobilenet_v2_1.0_224",
+        "mobilenet_v2",
+        224,
+        53,
+        V2_CANDIDATES,
+        SANDLER_2018,
+        TFLITE_PROVENANCE,
+        MOBILENETS_BUILD,
+        lite=False,
     ),  # fmt: skip
 )
 def mobilenet_v2_1_0_224(num_classes: int = 1000) -> nn.Module:
@@ -149,8 +163,15 @@ for _index in range(3):
     register_model(
         _name,
         info=_info(
-            _name, "efficientnet_lite", _res, _depth, _lite_candidates(_name), TAN_2019,
-            LITE_PROVENANCE.replace("{n}", str(_index)), EFFICIENTNET_BUILD, lite=True,
+            _name,
+            "efficientnet_lite",
+            _res,
+            _depth,
+            _lite_candidates(_name),
+            TAN_2019,
+            LITE_PROVENANCE.replace("{n}", str(_index)),
+            EFFICIENTNET_BUILD,
+            lite=True,
         ),  # fmt: skip
     )(_lite)
 

@@ -124,7 +124,9 @@ def _dequantize(model: object, graph: object, tensor_index: int) -> np.ndarray:
     return scale * (values - zero)
 
 
-def state_dict_from_tflite(model: nn.Module, paths: Sequence[str | Path]) -> dict[str, torch.Tensor]:
+def state_dict_from_tflite(
+    model: nn.Module, paths: Sequence[str | Path]
+) -> dict[str, torch.Tensor]:
     """The architecture's state dict filled from the TFLite files (chained in order)."""
     layers = [layer for path in paths for layer in read_layers(path)]
     from scoring.models.mobile import weight_layers
@@ -177,5 +179,7 @@ def convert_tflite(arch: str, folder: Path, out_path: Path) -> Path:
     model = load_state_dict_checked(model, state)
     tensors = {key: value.detach().contiguous() for key, value in model.state_dict().items()}
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    save_file(tensors, str(out_path), metadata={"arch": arch, "source": ",".join(TFLITE_FILES[arch])})
+    save_file(
+        tensors, str(out_path), metadata={"arch": arch, "source": ",".join(TFLITE_FILES[arch])}
+    )
     return out_path

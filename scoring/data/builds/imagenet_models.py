@@ -142,4 +142,3 @@ def sample_stimulus_set(folder: Path) -> StimulusSet:
     )
     paths = {sid: folder / "images" / name for sid, name in zip(ids, rows["file"], strict=True)}
     return StimulusSet(SAMPLE_STIMULUS_SET, metadata, paths)
-

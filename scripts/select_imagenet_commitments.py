@@ -1,0 +1,46 @@
+"""Choose the V4 and IT layers of the ImageNet-trained reference models by the spec §2.4
+procedure (argmax over the candidate layers of the ceiled score, ties to the first layer), run on
+MajajHong2015-subset25.V4 / .IT: the only HvM recordings an installation builds. Those two
+benchmarks are therefore not held out for these models (docs/models.md); the chosen layers are
+written into ``scoring/models/mobile_zoo.py`` (``SELECTED``) by hand.
+
+    PYTHONPATH=. python scripts/select_imagenet_commitments.py --data-dir var/data [MODEL ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from scoring.benchmarks.neural import NeuralPredictivityBenchmark
+from scoring.benchmarks.registry import load_benchmark
+from scoring.benchmarks.run import built_weights, select_layer
+from scoring.models.mobile_zoo import IMAGENET_TRAINED
+
+SELECTORS = {"V4": "MajajHong2015-subset25.V4", "IT": "MajajHong2015-subset25.IT"}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("models", nargs="*", default=list(IMAGENET_TRAINED))
+    parser.add_argument("--data-dir", type=Path, action="append", required=True)
+    args = parser.parse_args()
+    table = {}
+    for model in args.models:
+        weights = built_weights(model, args.data_dir)
+        table[model] = {}
+        for region, identifier in SELECTORS.items():
+            selector = load_benchmark(identifier, data_dir=args.data_dir)
+            assert isinstance(selector, NeuralPredictivityBenchmark)
+            choice = select_layer(model, region, selector, weights)
+            table[model][region] = {
+                "layer": choice.layer,
+                "scores": {k: round(v, 4) for k, v in choice.scores.items()},
+            }
+            print(model, region, choice.layer, flush=True)
+    print(json.dumps(table, indent=1))
+
+
+if __name__ == "__main__":
+    main()
