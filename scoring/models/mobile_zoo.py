@@ -20,7 +20,7 @@ from scoring.models.mobile import (
     MobileNetV1,
     MobileNetV2,
 )
-from scoring.models.registry import ModelInfo, register_model
+from scoring.models.registry import ModelInfo, model_info, register_model
 
 TFLITE_MEAN = (128 / 255,) * 3  # the TFLite input quantization: (p - 128) / 128, in [-1, 1]
 TFLITE_STD = (128 / 255,) * 3
@@ -176,3 +176,15 @@ for _index in range(3):
     )(_lite)
 
 IMAGENET_TRAINED = tuple(COMMITMENTS)
+
+
+def _coarse(candidates: tuple[str, ...], v2_layer: str) -> tuple[str, ...]:
+    """The candidates after the V2 layer: 1/8 of the input resolution or coarser."""
+    return candidates[candidates.index(v2_layer) :] if v2_layer in candidates else candidates
+
+
+# Where V4 and IT were chosen from (scripts/select_imagenet_commitments.py).
+V4_IT_CANDIDATES = {
+    name: _coarse(model_info(name).candidate_layers, COMMITMENTS[name]["V2"])
+    for name in IMAGENET_TRAINED
+}
