@@ -43,7 +43,8 @@ def main() -> None:
                 brain_model = load_brain_model(model, weights, region_layers={region: layer})
                 scores[layer] = float(selector(brain_model).center)
             best = max(scores, key=lambda layer: scores[layer])  # ties: the first layer
-            table[model][region] = {"layer": best, "scores": {k: round(v, 4) for k, v in scores.items()}}
+            rounded = {k: round(v, 4) for k, v in scores.items()}
+            table[model][region] = {"layer": best, "scores": rounded}
             print(model, region, best, table[model][region]["scores"], flush=True)
     print(json.dumps(table, indent=1))
 

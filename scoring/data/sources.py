@@ -8,7 +8,8 @@ was derived from.
 
 ``fetch_source`` copies a source into a cache folder, from the mirror when one is set (a folder or
 a URL laid out as ``<mirror>/<name>/<path>``: machines without internet use one; a file a folder
-mirror lacks comes from its origin URL when it has one), otherwise from each file's origin, and verifies every file's sha256 before it is used.
+mirror lacks comes from its origin URL when it has one), otherwise from each file's origin, and
+verifies every file's sha256 before it is used.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from collections import OrderedDict
 
 import torch
 from torch import nn
-from torch.nn import functional as F  # noqa: N812
+from torch.nn import functional as F
 
 
 class SameConv2d(nn.Conv2d):
@@ -219,7 +219,7 @@ class EfficientNetLite(nn.Module):
             channels = 32 if stage == 0 else round_filters(c_in, width)
             out = round_filters(c_out, width)
             fixed = stage in (0, last)
-            count = repeats if fixed else int(math.ceil(depth * repeats))
+            count = repeats if fixed else math.ceil(depth * repeats)
             for repeat in range(count):
                 layers[f"stage{stage + 1}_block{repeat + 1}"] = InvertedResidual(
                     channels, out, expansion, stride if repeat == 0 else 1, kernel, batch_norm=True

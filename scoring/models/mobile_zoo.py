@@ -89,10 +89,12 @@ def _info(
     )
 
 
-V1_CANDIDATES = tuple(f"features.block{k}" for k in (1, 3, 5, 7, 9, 11, 12, 13)) + (
+V1_CANDIDATES = (
+    *tuple(f"features.block{k}" for k in (1, 3, 5, 7, 9, 11, 12, 13)),
     "classifier.avgpool",
 )
-V2_CANDIDATES = tuple(f"features.block{k}" for k in (2, 5, 9, 12, 15, 16)) + (
+V2_CANDIDATES = (
+    *tuple(f"features.block{k}" for k in (2, 5, 9, 12, 15, 16)),
     "features.conv_last",
     "classifier.avgpool",
 )
@@ -115,7 +117,7 @@ for _width, _size in ((1.0, 224), (0.75, 192), (0.5, 160), (0.25, 128)):
             TFLITE_PROVENANCE,
             MOBILENETS_BUILD,
             lite=False,
-        ),  # fmt: skip
+        ),
     )(_v1)
 
 
@@ -131,7 +133,7 @@ for _width, _size in ((1.0, 224), (0.75, 192), (0.5, 160), (0.25, 128)):
         TFLITE_PROVENANCE,
         MOBILENETS_BUILD,
         lite=False,
-    ),  # fmt: skip
+    ),
 )
 def mobilenet_v2_1_0_224(num_classes: int = 1000) -> nn.Module:
     return MobileNetV2(num_classes)
@@ -142,7 +144,7 @@ def lite_stage_blocks(name: str) -> list[int]:
     depth = EFFICIENTNET_LITE_PARAMS[name][1]
     last = len(EFFICIENTNET_LITE_STAGES) - 1
     return [
-        repeats if stage in (0, last) else int(math.ceil(depth * repeats))
+        repeats if stage in (0, last) else math.ceil(depth * repeats)
         for stage, (repeats, *_rest) in enumerate(EFFICIENTNET_LITE_STAGES)
     ]
 
@@ -172,7 +174,7 @@ for _index in range(3):
             LITE_PROVENANCE.replace("{n}", str(_index)),
             EFFICIENTNET_BUILD,
             lite=True,
-        ),  # fmt: skip
+        ),
     )(_lite)
 
 IMAGENET_TRAINED = tuple(COMMITMENTS)

@@ -18,7 +18,7 @@ import torch
 import typer
 from PIL import Image
 from safetensors.torch import save_file
-from torch.nn import functional as F  # noqa: N812
+from torch.nn import functional as F
 from typer.testing import CliRunner
 
 from scoring.benchmarks.base import DataNotInstalled
