@@ -3,8 +3,10 @@ procedure (argmax over the candidate layers of the ceiled score, ties to the fir
 MajajHong2015-subset25.V4 / .IT: the only HvM recordings an installation builds. The candidates
 for V4 and IT are the model's candidate layers at 1/8 of the input resolution or coarser (the
 V1 and V2 layers are committed by that resolution rule, without data). Those two
-benchmarks are therefore not held out for these models (docs/models.md); the chosen layers are
-written into ``scoring/models/mobile_zoo.py`` (``SELECTED``) by hand.
+benchmarks would therefore no longer be held out for these models. The registry's current
+commitments are a data-free resolution rule instead (docs/models.md); this script is the check
+of that rule against §2.4 (and the way to switch, by writing its choices into
+``scoring/models/mobile_zoo.py``).
 
     PYTHONPATH=. python scripts/select_imagenet_commitments.py --data-dir var/data [MODEL ...]
 """

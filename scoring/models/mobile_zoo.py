@@ -1,10 +1,11 @@
 """Registry entries for the ImageNet-trained mobile networks (weights from the data step).
 
-Region commitments (docs/models.md, "ImageNet-trained models"): V1 and V2 by a fixed rule, no
-data (the last layer at 1/4 and at 1/8 of the input resolution, the sizes CORnet commits to V1 and
-V2); V4 and IT by the spec §2.4 procedure (argmax over the candidate layers of the ceiled score)
-run on MajajHong2015-subset25 (``scripts/select_imagenet_commitments.py``), which is therefore not
-held out for these models; every other real benchmark is.
+Region commitments (docs/models.md, "Region commitments"): a fixed rule, no data, so that no real
+benchmark ever scores a layer chosen on its own data: each region gets the last layer at the
+resolution CORnet commits to it (spec §2.4 sizes at 224 px: V1 56, V2 28, V4 14, IT 7), i.e. at
+1/4, 1/8, 1/16 and 1/32 of the input. The spec §2.4 procedure needs the public HvM images, which
+an installation does not have; ``scripts/select_imagenet_commitments.py`` runs it on
+MajajHong2015-subset25 (which would then no longer be held out for these models).
 """
 
 from __future__ import annotations
@@ -43,18 +44,43 @@ HOWARD_2017 = (
 SANDLER_2018 = "Sandler et al. MobileNetV2: Inverted Residuals and Linear Bottlenecks. CVPR 2018"
 TAN_2019 = "Tan, Le. EfficientNet: Rethinking Model Scaling for CNNs. ICML 2019 (Lite variants)"
 
-# Region -> layer. V1/V2 by the resolution rule; V4/IT chosen on MajajHong2015-subset25 (§2.4).
-COMMITMENTS: dict[str, dict[str, str]] = {
-    "mobilenet_v1_1.0_224": {"V1": "features.block3", "V2": "features.block5"},
-    "mobilenet_v1_0.75_192": {"V1": "features.block3", "V2": "features.block5"},
-    "mobilenet_v1_0.5_160": {"V1": "features.block3", "V2": "features.block5"},
-    "mobilenet_v1_0.25_128": {"V1": "features.block3", "V2": "features.block5"},
-    "mobilenet_v2_1.0_224": {"V1": "features.block2", "V2": "features.block5"},
-    "efficientnet_lite0": {"V1": "features.stage2_block2", "V2": "features.stage3_block2"},
-    "efficientnet_lite1": {"V1": "features.stage2_block3", "V2": "features.stage3_block3"},
-    "efficientnet_lite2": {"V1": "features.stage2_block3", "V2": "features.stage3_block3"},
+# Region -> layer: the last layer at 1/4 (V1), 1/8 (V2), 1/16 (V4) and 1/32 (IT) of the input.
+_V1_RULE = {
+    "V1": "features.block3",
+    "V2": "features.block5",
+    "V4": "features.block11",
+    "IT": "features.block13",
 }
-SELECTED: dict[str, dict[str, str]] = {}  # V4 / IT, filled from the selection run
+COMMITMENTS: dict[str, dict[str, str]] = {
+    "mobilenet_v1_1.0_224": _V1_RULE,
+    "mobilenet_v1_0.75_192": _V1_RULE,
+    "mobilenet_v1_0.5_160": _V1_RULE,
+    "mobilenet_v1_0.25_128": _V1_RULE,
+    "mobilenet_v2_1.0_224": {
+        "V1": "features.block2",
+        "V2": "features.block5",
+        "V4": "features.block12",
+        "IT": "features.conv_last",
+    },
+    "efficientnet_lite0": {
+        "V1": "features.stage2_block2",
+        "V2": "features.stage3_block2",
+        "V4": "features.stage5_block3",
+        "IT": "features.head",
+    },
+    "efficientnet_lite1": {
+        "V1": "features.stage2_block3",
+        "V2": "features.stage3_block3",
+        "V4": "features.stage5_block4",
+        "IT": "features.head",
+    },
+    "efficientnet_lite2": {
+        "V1": "features.stage2_block3",
+        "V2": "features.stage3_block3",
+        "V4": "features.stage5_block4",
+        "IT": "features.head",
+    },
+}
 
 
 def _info(
@@ -75,7 +101,7 @@ def _info(
         input_size=input_size,
         num_classes=1000,
         depth=depth,
-        region_layers={**COMMITMENTS[name], **SELECTED.get(name, {})},
+        region_layers=dict(COMMITMENTS[name]),
         behavioral_readout="classifier.avgpool",
         candidate_layers=candidates,
         mean=LITE_MEAN if lite else TFLITE_MEAN,
@@ -185,7 +211,7 @@ def _coarse(candidates: tuple[str, ...], v2_layer: str) -> tuple[str, ...]:
     return candidates[candidates.index(v2_layer) :] if v2_layer in candidates else candidates
 
 
-# Where V4 and IT were chosen from (scripts/select_imagenet_commitments.py).
+# Where scripts/select_imagenet_commitments.py chooses V4 and IT from (§2.4 on subset25).
 V4_IT_CANDIDATES = {
     name: _coarse(model_info(name).candidate_layers, COMMITMENTS[name]["V2"])
     for name in IMAGENET_TRAINED

@@ -153,3 +153,23 @@ def test_ventral_score_runs_with_the_built_weights(built_data: Callable[[str], P
 def test_scoring_without_the_built_weights_refuses(tmp_path: Path) -> None:
     with pytest.raises(DataNotInstalled, match="ventral data fetch imagenet-mobilenets"):
         built_weights("mobilenet_v2_1.0_224", tmp_path)
+
+
+@pytest.mark.parametrize(
+    "arch", ["mobilenet_v1_0.25_128", "mobilenet_v2_1.0_224", "efficientnet_lite1"]
+)
+def test_commitments_follow_the_resolution_rule(arch: str) -> None:
+    """V1, V2, V4, IT: the last layer at 1/4, 1/8, 1/16, 1/32 of the input (no data used)."""
+    info = model_info(arch)
+    model = create_model(arch).eval()
+    modules = dict(model.named_modules())
+    sizes: dict[str, int] = {}
+    for layer in info.region_layers.values():
+        modules[layer].register_forward_hook(
+            lambda _m, _i, out, layer=layer: sizes.__setitem__(layer, out.shape[-1])
+        )
+    with torch.no_grad():
+        model(torch.zeros(1, 3, info.input_size, info.input_size))
+    expected = {"V1": 4, "V2": 8, "V4": 16, "IT": 32}
+    for region, divisor in expected.items():
+        assert sizes[info.region_layers[region]] == -(-info.input_size // divisor)
