@@ -45,7 +45,7 @@ def main() -> None:
     parser.add_argument("--images", type=Path, required=True)
     parser.add_argument("--step", type=int, default=10)
     args = parser.parse_args()
-    files = sorted((args.images / "images").iterdir())[:: args.step]
+    files = sorted((args.images / "images").glob("*.JPEG"))[:: args.step]
     for arch, names in TFLITE_FILES.items():
         size = model_info(arch).input_size
         pixels = np.stack(

@@ -233,7 +233,7 @@ class EfficientNetLite(nn.Module):
         return self.classifier(self.features(x))
 
 
-def weight_layers(model: nn.Module) -> list[tuple[str, nn.Module]]:
+def weight_layers(model: nn.Module) -> list[tuple[str, nn.Conv2d | nn.Linear]]:
     """The convolutions and the linear head in forward order (the order of the TFLite graph)."""
     return [
         (name, module)

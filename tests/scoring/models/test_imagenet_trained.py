@@ -38,7 +38,7 @@ MIN_TOP1_AGREEMENT = 7  # of 8
 
 
 def _batch(folder: Path, size: int) -> np.ndarray:
-    files = sorted((folder / "images").iterdir())
+    files = sorted((folder / "images").glob("*.JPEG"))  # not the cache's .sha256 stamps
     pixels = [
         np.asarray(
             Image.open(files[i]).convert("RGB").resize((size, size), Image.Resampling.BILINEAR)
