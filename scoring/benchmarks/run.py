@@ -113,11 +113,12 @@ def built_weights(model_name: str, data_dir: DataDirs | None) -> Path | None:
     info = model_info(model_name)
     if info.built_weights is None:
         return None
-    path = built_weights_path(info, data_folders(data_dir))
+    folders = data_folders(data_dir)
+    path = built_weights_path(info, folders)
     if path is None:
         build, filename = info.built_weights
         raise DataNotInstalled(
-            model_name, [f"{build}/{filename} (ventral data fetch {build})"], data_dir
+            model_name, [f"{build}/{filename} (ventral data fetch {build})"], folders
         )
     return path
 

@@ -106,8 +106,12 @@ def _dequantize(model: object, graph: object, tensor_index: int) -> np.ndarray:
 
     tensor = graph.Tensors(tensor_index)  # type: ignore[attr-defined]
     data = model.Buffers(tensor.Buffer()).DataAsNumpy()  # type: ignore[attr-defined]
-    dtype = {TensorType.UINT8: np.uint8, TensorType.INT8: np.int8, TensorType.INT32: np.int32}
-    dtype[TensorType.FLOAT32] = np.float32
+    dtype: dict[int, type[np.generic]] = {
+        TensorType.UINT8: np.uint8,
+        TensorType.INT8: np.int8,
+        TensorType.INT32: np.int32,
+        TensorType.FLOAT32: np.float32,
+    }
     raw = np.frombuffer(data.tobytes(), dtype=dtype[tensor.Type()])
     shape = tuple(int(n) for n in tensor.ShapeAsNumpy())
     values = raw.reshape(shape).astype(np.float64)
