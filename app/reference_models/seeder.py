@@ -9,4 +9,4 @@ from foundation.config import Settings
 
 
 def reference_models_seeder(session: Session, settings: Settings) -> None:
-    seed_reference_models(session)
+    seed_reference_models(session, (settings.data_dir,))

@@ -21,6 +21,7 @@ from scoring.benchmarks import (  # noqa: F401  isort: skip
     coggan2024,
     geirhos2021,
     imagenet,
+    imagenet_sample,
     kar2019,
     kriegeskorte2008,
     majajhong2015,

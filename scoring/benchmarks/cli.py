@@ -6,6 +6,7 @@ The lead wires them into the ``ventral`` console script with ``register(cli)``.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import typer
@@ -14,6 +15,10 @@ from tqdm import tqdm
 from scoring.benchmarks.base import DataNotInstalled, NotApplicable
 from scoring.benchmarks.registry import benchmark_info, list_benchmarks, load_benchmark
 from scoring.benchmarks.run import benchmark_status, score_model, summary
+
+# The data folders searched when ``--data-dir`` is not given (set by ``register``): the
+# repository's data/ alone, or also this installation's built data (``ventral data fetch``).
+_default_data_dirs: Callable[[], Sequence[Path]] | None = None
 
 
 def score_command(
@@ -31,6 +36,9 @@ def score_command(
 ) -> None:
     """Score MODEL on BENCHMARK here (no server) and print the score as JSON."""
     params = {"n_per_class": n_per_class} if n_per_class is not None else {}
+    folders: Path | Sequence[Path] | None = data_dir
+    if folders is None and _default_data_dirs is not None:
+        folders = tuple(_default_data_dirs())
     with tqdm(total=100, desc=benchmark, unit="%") as bar:
 
         def progress(fraction: float, message: str) -> None:
@@ -39,7 +47,7 @@ def score_command(
 
         try:
             score = score_model(
-                model, benchmark, weights, device, data_dir, progress, cache_dir=cache_dir, **params
+                model, benchmark, weights, device, folders, progress, cache_dir=cache_dir, **params
             )
         except (DataNotInstalled, NotApplicable) as reason:
             bar.close()
@@ -59,7 +67,11 @@ def list_command(
         typer.echo(f"{identifier:28} v{info.version}  {info.parent:20} {status}{flag}")
 
 
-def register(cli: typer.Typer) -> None:
+def register(
+    cli: typer.Typer, default_data_dirs: Callable[[], Sequence[Path]] | None = None
+) -> None:
+    global _default_data_dirs
+    _default_data_dirs = default_data_dirs
     cli.command("score")(score_command)
     benchmarks = typer.Typer(help="Benchmarks in the registry.")
     benchmarks.command("list")(list_command)

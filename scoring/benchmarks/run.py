@@ -22,8 +22,10 @@ from scoring.benchmarks.base import (
     Benchmark,
     DataDirs,
     DataFile,
+    DataNotInstalled,
     NotApplicable,
     Progress,
+    data_folders,
     stimulus_files,
 )
 from scoring.benchmarks.neural import NeuralPredictivityBenchmark
@@ -99,6 +101,7 @@ def score_model(
     from scoring.brain_model import load_brain_model
     from scoring.models import model_info
 
+    weights = weights or built_weights(model_name, data_dir)
     region_layers = dict(model_info(model_name).region_layers)
     choice, selected_on = None, None
     region = benchmark_region(benchmark)
@@ -203,6 +206,25 @@ def select_layer_on(
         scores[layer] = sum(finite) / len(finite) if finite else float("-inf")
     best = max(scores, key=lambda layer: scores[layer])
     return LayerChoice(region, best, scores)
+
+
+def built_weights(model_name: str, data_dir: DataDirs | None) -> Path | None:
+    """The data step's weights of ``model_name`` (ImageNet-trained reference models) in the data
+    folders; ``None`` for a model without such weights. Never falls back to random weights."""
+    from scoring.models import model_info
+    from scoring.models.registry import built_weights_path
+
+    info = model_info(model_name)
+    if info.built_weights is None:
+        return None
+    folders = data_folders(data_dir)
+    path = built_weights_path(info, folders)
+    if path is None:
+        build, filename = info.built_weights
+        raise DataNotInstalled(
+            model_name, [f"{build}/{filename} (ventral data fetch {build})"], folders
+        )
+    return path
 
 
 def scoring_data_files(benchmark_id: str) -> tuple[DataFile, ...]:

@@ -7,8 +7,9 @@ say) has no URL of its own: it comes from a mirror only, and the manifest's ``or
 was derived from.
 
 ``fetch_source`` copies a source into a cache folder, from the mirror when one is set (a folder or
-a URL laid out as ``<mirror>/<name>/<path>``: machines without internet use one), otherwise from
-each file's origin, and verifies every file's sha256 before it is used.
+a URL laid out as ``<mirror>/<name>/<path>``: machines without internet use one; a file a folder
+mirror lacks comes from its origin URL when it has one), otherwise from each file's origin, and
+verifies every file's sha256 before it is used.
 """
 
 from __future__ import annotations
@@ -160,6 +161,10 @@ def _copy_from_origin(
     source: DataSource, file: SourceFile, mirror: str | Path | None, out: IO[bytes], bar: tqdm
 ) -> None:
     location = _join(str(mirror), source.name, file.path) if mirror else str(file.url)
+    if mirror and "://" not in location and not Path(location).is_file() and file.url:
+        # A folder mirror that lacks a file with a public origin (say, a package registry's
+        # wheel not copied there): the origin, checked against the same sha256.
+        location = file.url
     for chunk in _read_chunks(location, f"{source.name}/{file.path}"):
         out.write(chunk)
         bar.update(len(chunk))

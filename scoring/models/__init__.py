@@ -6,6 +6,7 @@ the CIFAR ResNets and the ImageNet baselines).
 
 from scoring.models import baselines_zoo as _baselines_zoo  # noqa: F401  (registers)
 from scoring.models import cornet_zoo as _cornet_zoo  # noqa: F401  (registers)
+from scoring.models import mobile_zoo as _mobile_zoo  # noqa: F401  (registers)
 from scoring.models.registry import (
     MODELS,
     ModelInfo,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
@@ -47,6 +47,9 @@ class ModelInfo:
     reference: str = ""
     bibtex: str = ""
     default_weights: Path | None = None
+    # Weights made by the data step instead of shipped: (data build, file name), found in the
+    # data folders as ``<build>/<file>`` (``built_weights_path``).
+    built_weights: tuple[str, str] | None = None
     description: str = ""
     variant_of: str | None = None
     builder_kwargs: Mapping[str, object] = field(default_factory=dict)
@@ -85,6 +88,18 @@ def create_model(name: str, pretrained: bool = False, **kwargs: object) -> nn.Mo
             raise ValueError(f"model {name!r} ships no pretrained weights; pass a weights file")
         load_weights(model, weights)
     return model
+
+
+def built_weights_path(info: ModelInfo, folders: Sequence[Path]) -> Path | None:
+    """The data step's weights file of ``info`` in the first of ``folders`` holding it."""
+    if info.built_weights is None:
+        return None
+    build, filename = info.built_weights
+    for folder in folders:
+        for candidate in (Path(folder) / build / filename, Path(folder) / filename):
+            if candidate.is_file():
+                return candidate
+    return None
 
 
 def parameter_count(model: nn.Module) -> int:

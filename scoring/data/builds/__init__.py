@@ -2,5 +2,6 @@
 
 import scoring.data.builds.coggan2024
 import scoring.data.builds.geirhos2021
+import scoring.data.builds.imagenet_models
 import scoring.data.builds.kriegeskorte2008
 import scoring.data.builds.majajhong2015_subset25  # noqa: F401
