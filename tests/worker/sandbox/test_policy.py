@@ -19,10 +19,15 @@ from worker.handlers.validate import validate_submission
 from worker.sandbox import isolation, required_mode, sandbox_status
 
 SECRET = "a-production-secret-that-is-long-enough-0123456789"
+# Production shares its rate limits through the Redis broker (foundation/config.py); the URL is
+# only named here, never connected to.
+BROKER = "redis://127.0.0.1:6379/0"
 
 
 def settings(tmp_path: Path, environment: str = "production", **values: object) -> Settings:
-    return Settings(environment=environment, secret_key=SECRET, var_dir=tmp_path, **values)
+    return Settings(
+        environment=environment, secret_key=SECRET, var_dir=tmp_path, broker_url=BROKER, **values
+    )
 
 
 @pytest.fixture
@@ -83,6 +88,7 @@ def test_the_health_command_fails_without_bubblewrap(tmp_path: Path) -> None:
     environment = {
         "VENTRAL_ENVIRONMENT": "production",
         "VENTRAL_SECRET_KEY": SECRET,
+        "VENTRAL_BROKER_URL": BROKER,
         "VENTRAL_VAR_DIR": str(tmp_path),
         "PATH": str(tmp_path),  # no bwrap on this PATH
     }
