@@ -21,18 +21,18 @@ from pathlib import Path
 import pandas as pd
 import torch
 
+from bench.cifar_source import cifar10_folder
 from scoring.activations.extractor import Extractor, padded_batches
 from scoring.activations.preprocess import Preprocessing, load_batch
 from scoring.data.stimuli import StimulusSet
 from scoring.models import create_model, model_info
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cifar10"
-
 
 def cifar_stimuli(count: int, folder: Path) -> StimulusSet:
-    rows = list(csv.DictReader((DATA / "test_order.csv").open()))[:count]
+    data = cifar10_folder()
+    rows = list(csv.DictReader((data / "test_order.csv").open()))[:count]
     paths = {}
-    with zipfile.ZipFile(DATA / "cifar10_test_jpeg.zip") as archive:
+    with zipfile.ZipFile(data / "cifar10_test_jpeg.zip") as archive:
         for row in rows:
             paths[f"cifar{row['test_index']}"] = folder / f"{row['test_index']}.jpg"
             paths[f"cifar{row['test_index']}"].write_bytes(archive.read(row["filename"]))

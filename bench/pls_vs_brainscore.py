@@ -169,8 +169,9 @@ def main() -> None:
     started = time.perf_counter()
     python = brainscore_python(args.venv.resolve())
     sides = [Side("ours", Path(sys.executable)), Side("brainscore", python)]
-    print(f"GENERATED case: {N_OBJECTS * PER_OBJECT:,} images ({N_OBJECTS} objects) x {N_SITES} "
-          f"sites x {N_REPETITIONS} repetitions; {args.splits} PLS splits (25 components)")  # fmt: skip
+    print(f"GENERATED case: {N_OBJECTS * PER_OBJECT:,} images ({N_OBJECTS} objects) x "
+          f"{N_SITES} sites x {N_REPETITIONS} repetitions; {args.splits} PLS splits "
+          "(25 components)")  # fmt: skip
     print(f"Brain-Score: {BRAINSCORE} in {args.venv.name} ({', '.join(BRAINSCORE_PINS[:4])})")
     results = []
     try:

@@ -21,13 +21,12 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
+from bench.cifar_source import cifar10_folder
 from scoring.training import TrainingProgress, get_profile, train
 from scoring.training.cifar10 import extract_imagefolder
 from scoring.training.datasets import ImageFolder
 from scoring.training.profiles import IMAGENET_MEAN, IMAGENET_STD, TrainingProfile
 from scoring.training.transforms import train_transform
-
-CIFAR10 = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cifar10"
 
 
 def tiny_net() -> nn.Module:
@@ -105,7 +104,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     data = extract_imagefolder(
-        CIFAR10,
+        cifar10_folder(),
         Path(tempfile.gettempdir()) / f"ventral-bench-cifar-{args.per_class}",
         train_per_class=args.per_class,
     )
