@@ -14,6 +14,7 @@ the spread (min–max) of wall and CPU seconds, the ratios of the medians, and t
 |difference| in the per-split values (medians over sites of r, or split ceilings).
 
     PYTHONPATH=. python bench/pls_vs_brainscore.py [--features 1000 4000] [--rounds 3]
+        [--splits 10] [--no-ceiling]
 """
 
 from __future__ import annotations
@@ -164,6 +165,7 @@ def main() -> None:
     parser.add_argument("--features", type=int, nargs="+", default=[1000, 4000])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--splits", type=int, default=10, help="predictivity splits")
+    parser.add_argument("--no-ceiling", action="store_true", help="predictivity only")
     parser.add_argument("--venv", type=Path, default=REPO / "var" / "brainscore-2.4.2")
     args = parser.parse_args()
     started = time.perf_counter()
@@ -175,7 +177,8 @@ def main() -> None:
     print(f"Brain-Score: {BRAINSCORE} in {args.venv.name} ({', '.join(BRAINSCORE_PINS[:4])})")
     results = []
     try:
-        tasks = [("ceiling", None), *[("predictivity", n) for n in args.features]]
+        tasks = [("ceiling", None)] * (not args.no_ceiling)
+        tasks += [("predictivity", n) for n in args.features]
         for task, n_features in tasks:
             path = case_file(n_features or args.features[0])
             label = "internal-consistency ceiling" if task == "ceiling" else (
