@@ -4,8 +4,8 @@ Started once per side, it answers one JSON line per request read on stdin:
 ``{"case": "<.npz>", "task": "predictivity" | "ceiling", "splits": n}`` → wall and CPU seconds
 of the call and what it computed (per-split medians or per-split ceilings). The Brain-Score
 side imports only numpy, xarray and brainscore-vision/-core (its venv has no Ventral); the
-Ventral side imports ``scoring``. The case is loaded (and its repetitions averaged, identically for both) once per
-file, outside the timed call.
+Ventral side imports ``scoring``. The case is loaded (and its repetitions averaged, identically
+for both) once per file, outside the timed call.
 
     python bench/pls_vs_brainscore_side.py ours|brainscore
 """
