@@ -116,19 +116,25 @@ def main() -> None:
         log_every_steps=args.warmup,
         epochs=1000,
     )
-    ours_rates, plain_rates = [], []
-    for _ in range(args.repeats):  # alternate, so load changes hit both loops alike
-        ours_rates.append(ours(args.model, data, profile, args.steps, args.warmup))
-        plain_rates.append(plain(args.model, data, profile, args.steps, args.warmup))
-    ours_rate, plain_rate = statistics.median(ours_rates), statistics.median(plain_rates)
+    loops = {"ours": ours, "plain": plain}
+    rates: dict[str, list[float]] = {name: [] for name in loops}
+    for round_number in range(args.repeats):  # the order alternates round by round
+        order = list(loops) if round_number % 2 == 0 else list(loops)[::-1]
+        for name in order:
+            rates[name].append(loops[name](args.model, data, profile, args.steps, args.warmup))
+    ours_rate, plain_rate = statistics.median(rates["ours"]), statistics.median(rates["plain"])
+    print(f"model {args.model}, {args.size} px, batch {args.batch}, {args.per_class * 10} "
+          f"training images, {args.threads} threads: {args.steps} steps per run, the first "
+          f"{args.warmup} untimed (warm-up at this size); medians of {args.repeats} rounds, "
+          "order alternating")  # fmt: skip
     print(
         json.dumps(
             {
                 **vars(args),
                 "ours_images_per_s": round(ours_rate, 1),
                 "plain_images_per_s": round(plain_rate, 1),
-                "ours_runs": [round(rate, 1) for rate in ours_rates],
-                "plain_runs": [round(rate, 1) for rate in plain_rates],
+                "ours_runs": [round(rate, 1) for rate in rates["ours"]],
+                "plain_runs": [round(rate, 1) for rate in rates["plain"]],
                 "ratio_ours_over_plain": round(ours_rate / plain_rate, 3),
             }
         )
