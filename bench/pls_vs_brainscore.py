@@ -86,13 +86,13 @@ def case_file(n_features: int) -> Path:
 
 
 class Side:
-    """One long-lived process answering timed requests."""
+    """One long-lived process answering timed requests: ``kind`` is ours or brainscore."""
 
-    def __init__(self, name: str, python: Path) -> None:
+    def __init__(self, name: str, python: Path, kind: str, checkout: Path = REPO) -> None:
         self.name = name
-        env = {"PYTHONPATH": str(REPO)} if name == "ours" else {}
+        env = {"PYTHONPATH": str(checkout)} if kind == "ours" else {}
         self.process = subprocess.Popen(
-            [str(python), str(SIDE), name], cwd=REPO, stdin=subprocess.PIPE,
+            [str(python), str(SIDE), kind], cwd=REPO, stdin=subprocess.PIPE,
             stdout=subprocess.PIPE, text=True, env={**_base_env(), **env},
         )  # fmt: skip
 
@@ -132,31 +132,31 @@ def compare(sides: list[Side], request: dict[str, Any], rounds: int) -> dict[str
 
 
 def summary(label: str, runs: dict[str, list[dict[str, Any]]]) -> dict[str, Any]:
-    ours, theirs = runs["ours"], runs["brainscore"]
+    ours, theirs = runs["ours"], runs["other"]
     figures: dict[str, Any] = {"task": label}
     for clock in ("wall_s", "cpu_s"):
         mine, other = [r[clock] for r in ours], [r[clock] for r in theirs]
-        figures[clock] = {"ours": statistics.median(mine), "brainscore": statistics.median(other),
+        figures[clock] = {"ours": statistics.median(mine), "other": statistics.median(other),
                           "ours_range": [min(mine), max(mine)],
-                          "brainscore_range": [min(other), max(other)]}  # fmt: skip
-        figures[clock]["ratio"] = figures[clock]["brainscore"] / figures[clock]["ours"]
+                          "other_range": [min(other), max(other)]}  # fmt: skip
+        figures[clock]["ratio"] = figures[clock]["other"] / figures[clock]["ours"]
     difference = np.abs(np.array(ours[-1]["values"]) - np.array(theirs[-1]["values"]))
     figures["max_abs_difference"] = float(difference.max())
     figures["ours_mean"] = float(np.mean(ours[-1]["values"]))
-    figures["brainscore_mean"] = float(np.mean(theirs[-1]["values"]))
+    figures["other_mean"] = float(np.mean(theirs[-1]["values"]))
     return figures
 
 
-def report(figures: dict[str, Any], rounds: int) -> None:
+def report(figures: dict[str, Any], rounds: int, other: str) -> None:
     print(f"{figures['task']}: medians of {rounds} alternating rounds (min-max)")
     for clock, name in (("wall_s", "wall"), ("cpu_s", "CPU ")):
         f = figures[clock]
         print(f"  [{name}] ours {f['ours']:8.3f} s ({f['ours_range'][0]:.3f}-"
-              f"{f['ours_range'][1]:.3f})   Brain-Score {f['brainscore']:8.3f} s "
-              f"({f['brainscore_range'][0]:.3f}-{f['brainscore_range'][1]:.3f})   "
-              f"Brain-Score/ours {f['ratio']:6.1f}x")  # fmt: skip
-    print(f"  mean over splits: ours {figures['ours_mean']:.5f}  Brain-Score "
-          f"{figures['brainscore_mean']:.5f}  largest |difference| per split "
+              f"{f['ours_range'][1]:.3f})   {other} {f['other']:8.3f} s "
+              f"({f['other_range'][0]:.3f}-{f['other_range'][1]:.3f})   "
+              f"{other}/ours {f['ratio']:6.1f}x")  # fmt: skip
+    print(f"  mean over splits: ours {figures['ours_mean']:.5f}  {other} "
+          f"{figures['other_mean']:.5f}  largest |difference| per split "
           f"{figures['max_abs_difference']:.1e}")  # fmt: skip
 
 
@@ -166,15 +166,27 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--splits", type=int, default=10, help="predictivity splits")
     parser.add_argument("--no-ceiling", action="store_true", help="predictivity only")
+    parser.add_argument(
+        "--against", type=Path,
+        help="instead of Brain-Score: our code in another checkout (e.g. a worktree of main)",
+    )  # fmt: skip
     parser.add_argument("--venv", type=Path, default=REPO / "var" / "brainscore-2.4.2")
     args = parser.parse_args()
     started = time.perf_counter()
-    python = brainscore_python(args.venv.resolve())
-    sides = [Side("ours", Path(sys.executable)), Side("brainscore", python)]
+    if args.against:
+        other = f"before ({args.against.name})"
+        sides = [Side("ours", Path(sys.executable), "ours"),
+                 Side("other", Path(sys.executable), "ours", args.against.resolve())]  # fmt: skip
+    else:
+        other, python = "Brain-Score", brainscore_python(args.venv.resolve())
+        sides = [Side("ours", Path(sys.executable), "ours"),
+                 Side("other", python, "brainscore")]  # fmt: skip
     print(f"GENERATED case: {N_OBJECTS * PER_OBJECT:,} images ({N_OBJECTS} objects) x "
           f"{N_SITES} sites x {N_REPETITIONS} repetitions; {args.splits} PLS splits "
           "(25 components)")  # fmt: skip
-    print(f"Brain-Score: {BRAINSCORE} in {args.venv.name} ({', '.join(BRAINSCORE_PINS[:4])})")
+    if not args.against:
+        print(f"Brain-Score: {BRAINSCORE} in {args.venv.name} "
+              f"({', '.join(BRAINSCORE_PINS[:4])})")  # fmt: skip
     results = []
     try:
         tasks = [("ceiling", None)] * (not args.no_ceiling)
@@ -186,7 +198,7 @@ def main() -> None:
             splits = 10 if task == "ceiling" else args.splits  # Brain-Score's ceiling: 10
             request = {"case": str(path), "task": task, "splits": splits}
             figures = summary(label, compare(sides, request, args.rounds))
-            report(figures, args.rounds)
+            report(figures, args.rounds, other)
             results.append(figures)
     finally:
         for side in sides:
