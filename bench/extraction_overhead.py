@@ -19,7 +19,7 @@ import statistics
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -60,7 +60,7 @@ def timed(run: Callable[[], object]) -> tuple[float, float]:
 
 
 def rounds(
-    runs: dict[str, Callable[[], object]], repeats: int
+    runs: Mapping[str, Callable[[], object]], repeats: int
 ) -> dict[str, list[tuple[float, float]]]:
     """``repeats`` rounds; the order rotates by one each round, so neither loop is always first."""
     names = list(runs)
