@@ -1,5 +1,8 @@
 """Images/s of our activation extraction vs a plain ``model(x)`` loop on the same model,
-batch size, images and thread count, run alternately; prints the overhead ratio.
+batch size, images and thread count; prints medians, the spread and the ratio.
+
+Both run once at the timed size first (warm-up), then in rounds whose order rotates (plain
+first, then ours first, ...); throughputs are medians over rounds, with min-max.
 
 Both loops decode and preprocess the images with the same code; the extraction adds the
 forward hooks, the copies of every hooked output (every time step), flattening and the
@@ -12,27 +15,28 @@ from __future__ import annotations
 
 import argparse
 import csv
+import statistics
 import tempfile
 import time
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
 import torch
 
+from bench.cifar_source import cifar10_folder
 from scoring.activations.extractor import Extractor, padded_batches
 from scoring.activations.preprocess import Preprocessing, load_batch
 from scoring.data.stimuli import StimulusSet
 from scoring.models import create_model, model_info
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cifar10"
-
 
 def cifar_stimuli(count: int, folder: Path) -> StimulusSet:
-    rows = list(csv.DictReader((DATA / "test_order.csv").open()))[:count]
+    data = cifar10_folder()
+    rows = list(csv.DictReader((data / "test_order.csv").open()))[:count]
     paths = {}
-    with zipfile.ZipFile(DATA / "cifar10_test_jpeg.zip") as archive:
+    with zipfile.ZipFile(data / "cifar10_test_jpeg.zip") as archive:
         for row in rows:
             paths[f"cifar{row['test_index']}"] = folder / f"{row['test_index']}.jpg"
             paths[f"cifar{row['test_index']}"].write_bytes(archive.read(row["filename"]))
@@ -55,6 +59,19 @@ def timed(run: Callable[[], object]) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
+def rounds(
+    runs: Mapping[str, Callable[[], object]], repeats: int
+) -> dict[str, list[tuple[float, float]]]:
+    """``repeats`` rounds; the order rotates by one each round, so neither loop is always first."""
+    names = list(runs)
+    times: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    for round_number in range(repeats):
+        shift = round_number % len(names)
+        for name in names[shift:] + names[:shift]:
+            times[name].append(timed(runs[name]))
+    return times
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--model", default="cornet_s")
@@ -62,7 +79,7 @@ def main() -> None:
     parser.add_argument("--images", type=int, default=128)
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     info = model_info(args.model)
@@ -72,18 +89,24 @@ def main() -> None:
     extractor = Extractor(model, args.model, prep, temporal=info.recurrent, batch_size=args.batch)
     with tempfile.TemporaryDirectory() as folder:
         stimuli = cifar_stimuli(args.images, Path(folder))
-        plain_loop(model, stimuli.subset(stimuli.stimulus_ids[:2]), prep, 2)  # warm-up
-        plain, ours = [], []
-        for _ in range(args.repeats):
-            plain.append(timed(lambda: plain_loop(model, stimuli, prep, args.batch)))
-            ours.append(timed(lambda: extractor(stimuli, layers)))
+        runs = {
+            "plain": lambda: plain_loop(model, stimuli, prep, args.batch),
+            "ours": lambda: extractor(stimuli, layers),
+        }
+        for run in runs.values():  # warm-up: the timed images and batch size, once each
+            run()
+        times = rounds(runs, args.repeats)
     print(f"model {args.model}  layers {layers}  images {args.images}  batch {args.batch}")
-    print(f"threads {args.threads}  input {info.input_size}px  best of {args.repeats}, alternating")
+    print(f"threads {args.threads}  input {info.input_size}px  medians of {args.repeats} rounds, "
+          "order rotated each round, after one warm-up run of each at this size")  # fmt: skip
     for index, clock in enumerate(("wall", "cpu")):
-        base, extra = min(t[index] for t in plain), min(t[index] for t in ours)
-        print(f"[{clock:4}] plain model(x): {args.images / base:8.2f} images/s   "
-              f"extraction: {args.images / extra:8.2f} images/s   "
-              f"overhead {100 * (extra / base - 1):+.1f}%")  # fmt: skip
+        plain = [args.images / t[index] for t in times["plain"]]
+        ours = [args.images / t[index] for t in times["ours"]]
+        base, extra = statistics.median(plain), statistics.median(ours)
+        print(f"[{clock:4}] plain model(x): {base:7.2f} images/s "
+              f"({min(plain):.2f}-{max(plain):.2f})   extraction: {extra:7.2f} images/s "
+              f"({min(ours):.2f}-{max(ours):.2f})"
+              f"   ours/plain {extra / base:.3f}")  # fmt: skip
 
 
 if __name__ == "__main__":

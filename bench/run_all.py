@@ -34,9 +34,8 @@ REPORT = REPO / "docs" / "performance.md"
 SMALL_PLS_SNIPPET = (
     "import sys; import bench.pls_vs_sklearn as b; "
     "b.N_OBJECTS, b.PER_OBJECT, b.N_FEATURES = 16, 40, 2000; "
-    "print('small setting set by bench/run_all.py: 640 images x 2,000 features x 168 sites "
-    "(the next line names the script default, not used here)'); "
-    "sys.argv = ['pls_vs_sklearn', '--splits', '2', '--sklearn-splits', '1']; b.main()"
+    "print('small setting set by bench/run_all.py (the script default is 2,560 x 25,088)'); "
+    "sys.argv = ['pls_vs_sklearn', '--splits', '2', '--rounds', '3']; b.main()"
 )
 
 
@@ -54,15 +53,22 @@ class Entry:
 ENTRIES = [
     Entry("extraction_overhead", "Activation extraction vs a plain forward loop",
           "images/s of our hooked extraction (copies, flattening, xarray assembly) vs `model(x)`",
-          ["bench/extraction_overhead.py", "--model", "cornet_s", "--images", "32", "--batch", "16",
-           "--threads", "2", "--repeats", "2"]),
+          ["bench/extraction_overhead.py", "--model", "cornet_s", "--images", "16", "--batch", "16",
+           "--threads", "2", "--repeats", "5"]),
     Entry("pls_vs_sklearn", "Neural predictivity vs scikit-learn",
           "our PLS vs sklearn's PLSRegression in the same pipeline (SYNTHETIC data, small setting)",
           ["-c", SMALL_PLS_SNIPPET]),
     Entry("training_throughput", "Training throughput vs a plain PyTorch loop",
           "images/s of `scoring.training.train` vs a hand-written loop, same model/data/batch",
           ["bench/training_throughput.py", "--model", "tiny", "--steps", "25", "--warmup", "5",
-           "--repeats", "2", "--per-class", "60"]),
+           "--repeats", "3", "--per-class", "60"]),
+    Entry("pls_vs_brainscore", "PLS predictivity and ceiling vs Brain-Score 2.4.2's own code",
+          "our neural predictivity and internal-consistency ceiling vs Brain-Score's "
+          "(`brainscore-vision==2.4.2` in its own venv under var/, built with pip on first use) "
+          "on the same GENERATED IT-sized case, alternating; Brain-Score takes minutes per split "
+          "on 2 cores, hence `--full` only",
+          ["bench/pls_vs_brainscore.py", "--features", "1000", "4000", "--splits", "2",
+           "--rounds", "2"], full_only=True, timeout=5400),
     Entry("worker_scaling", "Job throughput with 1, 2 and 4 worker processes",
           "jobs/s on one batch of SYNTHETIC CPU-bound jobs (private Redis, scratch PostgreSQL)",
           ["bench/worker_scaling.py", "--workers", "1", "2", "4", "--jobs", "8",

@@ -21,13 +21,12 @@ import torch
 from torch import nn
 from torch.utils.data import DataLoader
 
+from bench.cifar_source import cifar10_folder
 from scoring.training import TrainingProgress, get_profile, train
 from scoring.training.cifar10 import extract_imagefolder
 from scoring.training.datasets import ImageFolder
 from scoring.training.profiles import IMAGENET_MEAN, IMAGENET_STD, TrainingProfile
 from scoring.training.transforms import train_transform
-
-CIFAR10 = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cifar10"
 
 
 def tiny_net() -> nn.Module:
@@ -105,7 +104,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     data = extract_imagefolder(
-        CIFAR10,
+        cifar10_folder(),
         Path(tempfile.gettempdir()) / f"ventral-bench-cifar-{args.per_class}",
         train_per_class=args.per_class,
     )
@@ -117,19 +116,25 @@ def main() -> None:
         log_every_steps=args.warmup,
         epochs=1000,
     )
-    ours_rates, plain_rates = [], []
-    for _ in range(args.repeats):  # alternate, so load changes hit both loops alike
-        ours_rates.append(ours(args.model, data, profile, args.steps, args.warmup))
-        plain_rates.append(plain(args.model, data, profile, args.steps, args.warmup))
-    ours_rate, plain_rate = statistics.median(ours_rates), statistics.median(plain_rates)
+    loops = {"ours": ours, "plain": plain}
+    rates: dict[str, list[float]] = {name: [] for name in loops}
+    for round_number in range(args.repeats):  # the order alternates round by round
+        order = list(loops) if round_number % 2 == 0 else list(loops)[::-1]
+        for name in order:
+            rates[name].append(loops[name](args.model, data, profile, args.steps, args.warmup))
+    ours_rate, plain_rate = statistics.median(rates["ours"]), statistics.median(rates["plain"])
+    print(f"model {args.model}, {args.size} px, batch {args.batch}, {args.per_class * 10} "
+          f"training images, {args.threads} threads: {args.steps} steps per run, the first "
+          f"{args.warmup} untimed (warm-up at this size); medians of {args.repeats} rounds, "
+          "order alternating")  # fmt: skip
     print(
         json.dumps(
             {
                 **vars(args),
                 "ours_images_per_s": round(ours_rate, 1),
                 "plain_images_per_s": round(plain_rate, 1),
-                "ours_runs": [round(rate, 1) for rate in ours_rates],
-                "plain_runs": [round(rate, 1) for rate in plain_rates],
+                "ours_runs": [round(rate, 1) for rate in rates["ours"]],
+                "plain_runs": [round(rate, 1) for rate in rates["plain"]],
                 "ratio_ours_over_plain": round(ours_rate / plain_rate, 3),
             }
         )

@@ -57,3 +57,31 @@ def test_recorded_output_names_the_machine_it_came_from(tmp_path: Path) -> None:
     assert result["machine"] == "device NVIDIA H200 (139 GiB)"
     assert (result["seconds"], result["exit_status"]) == (171.2, 0)
     assert result["command"] == "PYTHONPATH=. python bench/gpu_throughput.py"
+
+
+def test_pls_bench_alternates_two_sides_and_reports_medians_and_agreement(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bench import pls_vs_brainscore as bench
+
+    monkeypatch.setattr(bench, "VAR", tmp_path)
+    monkeypatch.setattr(bench, "N_OBJECTS", 4)
+    monkeypatch.setattr(bench, "PER_OBJECT", 10)
+    monkeypatch.setattr(bench, "N_REPETITIONS", 4)
+    case = bench.case_file(30)
+    assert case.name == "case_40x30x168x4.npz"
+    # both sides run our code here (the Brain-Score venv is built only by the script itself)
+    sides = [bench.Side("ours", Path(sys.executable), "ours"),
+             bench.Side("other", Path(sys.executable), "ours", REPO)]  # fmt: skip
+    try:
+        for task in ("predictivity", "ceiling"):
+            request = {"case": str(case), "task": task, "splits": 2}
+            runs = bench.compare(sides, request, rounds=3)
+            assert [len(runs[name]) for name in ("ours", "other")] == [3, 3]
+            figures = bench.summary(task, runs)
+            assert figures["max_abs_difference"] == 0.0
+            assert figures["wall_s"]["ours_range"][0] <= figures["wall_s"]["ours"]
+            assert figures["cpu_s"]["ratio"] > 0
+    finally:
+        for side in sides:
+            side.close()

@@ -56,7 +56,7 @@ class NeuralPredictivityBenchmark(Benchmark):
         n_splits: int = 10,
         verify_sha1: bool = True,
         cache_dir: Path | None = None,
-        n_jobs: int = 1,
+        n_jobs: int | None = None,
     ) -> None:
         super().__init__(info, data_dir)
         self.region = region

@@ -8,6 +8,7 @@ for imported files; sorting makes splits reproducible from the ids alone).
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from typing import Literal
 
@@ -17,7 +18,7 @@ from joblib import Parallel, delayed
 from scipy import sparse
 from sklearn.model_selection import ShuffleSplit, StratifiedShuffleSplit
 
-from scoring.metrics.pls import fit_pls
+from scoring.metrics.pls import fit_pls, one_blas_thread
 from scoring.score import Score, mean_and_sem
 
 FitPredict = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
@@ -84,12 +85,13 @@ def neural_predictivity(
     n_components: int = 25,
     random_state: int = 1,
     fit_predict: FitPredict | None = None,
-    n_jobs: int = 1,
+    n_jobs: int | None = None,
 ) -> Score:
     """Cross-validated PLS predictivity of ``target`` (repetition-averaged) from ``source``.
 
     Per split: fit on train images, Pearson r per neuroid over test images, nanmedian over
-    neuroids. Raw = mean over splits, error = SEM (ddof 0).
+    neuroids. Raw = mean over splits, error = SEM (ddof 0). Splits run in ``n_jobs`` threads
+    (default: one per CPU), each with one BLAS thread.
     """
     source, target = _aligned(source, target)
     x = as_matrix(source).astype(np.float32, copy=False)
@@ -100,9 +102,11 @@ def neural_predictivity(
     labels = np.asarray(target[stratify_coord].values)
     splits = list(splitter.split(np.zeros(len(labels)), labels))
     regress = fit_predict or pls_fit_predict(n_components)
-    per_split = Parallel(n_jobs=n_jobs, prefer="threads")(
-        delayed(_split_correlations)(x, y, train, test, regress) for train, test in splits
-    )
+    workers = min(len(splits), n_jobs or os.cpu_count() or 1)
+    with one_blas_thread():
+        per_split = Parallel(n_jobs=workers, prefer="threads")(
+            delayed(_split_correlations)(x, y, train, test, regress) for train, test in splits
+        )
     correlations = np.vstack(per_split)
     return _predictivity_score(correlations, target)
 
@@ -234,8 +238,7 @@ def _half_consistency(
 ) -> np.ndarray:
     half_a = _image_means(values, image_index, in_half)
     half_b = _image_means(values, image_index, ~in_half)
-    both = np.isfinite(half_a).all(axis=1) & np.isfinite(half_b).all(axis=1)
-    return pearson_columns(half_a[both], half_b[both])
+    return _consistency(half_a, half_b)
 
 
 def internal_consistency_ceiling(
@@ -248,19 +251,52 @@ def internal_consistency_ceiling(
     """
     ids = np.asarray(trials["stimulus_id"].values).astype(str)
     _, image_index = np.unique(ids, return_inverse=True)
-    repetitions = np.asarray(trials["repetition"].values)
-    unique_repetitions = np.unique(repetitions)
+    unique_repetitions, repetition_index = np.unique(
+        np.asarray(trials["repetition"].values), return_inverse=True
+    )
     values = as_matrix(trials).astype(np.float64, copy=False)
+    sums, counts = _sums_per_repetition(values, image_index, repetition_index)
     splitter = ShuffleSplit(n_splits=n_splits, train_size=0.5, random_state=random_state)
     split_ceilings, per_neuroid = [], []
     for train, _ in splitter.split(unique_repetitions):
-        in_half = np.isin(repetitions, unique_repetitions[train])
-        corrected = spearman_brown(_half_consistency(values, image_index, in_half))
+        in_half = np.isin(np.arange(len(unique_repetitions)), train)
+        half_a = _half_means(sums, counts, in_half)
+        half_b = _half_means(sums, counts, ~in_half)
+        corrected = spearman_brown(_consistency(half_a, half_b))
         per_neuroid.append(corrected)
         split_ceilings.append(np.nanmedian(corrected))
     center, error = mean_and_sem(np.array(split_ceilings))
     details = {"split_ceilings": split_ceilings, "neuroid_ceilings": np.vstack(per_neuroid)}
     return Score(raw=center, error=error, details=details)
+
+
+def _sums_per_repetition(
+    values: np.ndarray, image_index: np.ndarray, repetition_index: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Sum and count of the trials of each (repetition, image): one pass over the trials.
+
+    Every split then averages its halves from these (repetitions × images × neuroids) sums
+    instead of from the trials again.
+    """
+    n_images, n_repetitions = int(image_index.max()) + 1, int(repetition_index.max()) + 1
+    cell = repetition_index * n_images + image_index
+    indicator = sparse.csr_matrix(
+        (np.ones(len(cell)), (cell, np.arange(len(cell)))),
+        shape=(n_repetitions * n_images, len(cell)),
+    )
+    sums = (indicator @ values).reshape(n_repetitions, n_images, -1)
+    counts = np.bincount(cell, minlength=n_repetitions * n_images).reshape(n_repetitions, -1)
+    return sums, counts
+
+
+def _half_means(sums: np.ndarray, counts: np.ndarray, in_half: np.ndarray) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return sums[in_half].sum(axis=0) / counts[in_half].sum(axis=0)[:, None]
+
+
+def _consistency(half_a: np.ndarray, half_b: np.ndarray) -> np.ndarray:
+    both = np.isfinite(half_a).all(axis=1) & np.isfinite(half_b).all(axis=1)
+    return pearson_columns(half_a[both], half_b[both])
 
 
 def split_half_consistency(trials: xr.DataArray, in_half: np.ndarray) -> np.ndarray:

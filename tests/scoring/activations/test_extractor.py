@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
 
-from scoring.activations.extractor import Extractor, padded_batches, unit_coords
+from scoring.activations.extractor import Extractor, padded_batches, to_assembly, unit_coords
 from scoring.activations.pca import LayerPCA
 from scoring.activations.preprocess import Preprocessing, load_batch
 from scoring.data.stimuli import StimulusSet
@@ -84,3 +86,18 @@ def test_autocast_inference_stays_close_and_returns_float32(stimuli: StimulusSet
     assert mixed.dtype == np.float32
     assert np.array_equal(mixed.argmax(1), exact.argmax(1))
     assert np.abs(mixed - exact).max() < 0.1 * np.abs(exact).max()
+
+
+def test_unit_names_are_fixed_width_strings_so_xarray_copies_are_one_memcpy(tmp_path: Path) -> None:
+    import pandas as pd
+
+    paths = {name: tmp_path / f"{name}.png" for name in "ab"}
+    stimuli = StimulusSet("two", pd.DataFrame({"stimulus_id": list(paths)}), paths)
+    assembly = to_assembly(np.zeros((2, 2 * 3 * 4)), (2, 3, 4), stimuli, "net", "V1.output-t0")
+    # object arrays are deep-copied element by element each time a DataArray is built
+    assert assembly["neuroid_id"].dtype.kind == "U" and assembly["layer"].dtype.kind == "U"
+    assert list(assembly["neuroid_id"].values[[0, 23]]) == [
+        "net.V1.output-t0.0",
+        "net.V1.output-t0.23",
+    ]
+    assert set(assembly["layer"].values) == {"V1.output-t0"}

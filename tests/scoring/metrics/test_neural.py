@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import threading
+import time
+
 import numpy as np
 import pytest
 import xarray as xr
 from sklearn.cross_decomposition import PLSRegression
+from sklearn.model_selection import ShuffleSplit
+from threadpoolctl import ThreadpoolController
 
 from scoring.metrics.neural import (
     average_repetitions,
@@ -16,7 +21,7 @@ from scoring.metrics.neural import (
     spearman_brown,
     split_half_consistency,
 )
-from scoring.metrics.pls import fit_pls
+from scoring.metrics.pls import fit_pls, one_blas_thread
 from scoring.score import Score
 
 
@@ -40,6 +45,18 @@ def test_ceiling_splits_are_shuffled_halves_of_repetitions(it_site: xr.DataArray
     assert first.details["split_ceilings"] == again.details["split_ceilings"]
     assert first.details["split_ceilings"] != other_seed.details["split_ceilings"]
     assert len(set(first.details["split_ceilings"])) == 3
+
+
+def test_ceiling_from_repetition_sums_equals_each_split_half_recomputed(
+    it_site: xr.DataArray,
+) -> None:
+    ceiling = internal_consistency_ceiling(it_site, n_splits=3)
+    repetitions = np.asarray(it_site["repetition"].values)
+    unique = np.unique(repetitions)
+    splitter = ShuffleSplit(n_splits=3, train_size=0.5, random_state=1)
+    for k, (half, _) in enumerate(splitter.split(unique)):
+        direct = spearman_brown(split_half_consistency(it_site, np.isin(repetitions, unique[half])))
+        np.testing.assert_allclose(ceiling.details["neuroid_ceilings"][k], direct, rtol=1e-10)
 
 
 def test_average_repetitions_is_the_per_image_mean(it_site: xr.DataArray) -> None:
@@ -148,3 +165,38 @@ def test_leave_one_image_out_finds_a_linear_code_and_gives_noise_about_zero() ->
     unrelated = leave_one_image_out_predictivity(noise, responses, n_bootstrap=50)
     assert abs(unrelated.raw) < 0.2
     assert 0 < unrelated.error < 0.3
+
+
+def _blas_threads(controller: ThreadpoolController) -> list[int]:
+    return [info["num_threads"] for info in controller.select(user_api="blas").info()]
+
+
+@pytest.mark.parametrize("last_out", ["first in", "second in"])
+def test_concurrent_fits_share_one_blas_limit_and_the_last_restores_it(last_out: str) -> None:
+    fit_pls(np.ones((4, 3)) + np.eye(4, 3), np.eye(4, 2), 1)  # the main thread limited before
+    controller = ThreadpoolController()
+    before = _blas_threads(controller)
+    both_in, one_out = threading.Barrier(2), threading.Event()
+    seen: list[list[int]] = []
+
+    def fit(leaves_last: bool) -> None:
+        with one_blas_thread():
+            both_in.wait(10)
+            if leaves_last:
+                one_out.wait(10)
+                seen.append(_blas_threads(controller))
+        if not leaves_last:
+            one_out.set()
+
+    first = threading.Thread(target=fit, args=(last_out == "first in",))
+    first.start()
+    while one_blas_thread._active == 0:  # the first is in before the second starts
+        time.sleep(0.001)
+    second = threading.Thread(target=fit, args=(last_out == "second in",))
+    second.start()
+    for thread in (first, second):
+        thread.join(20)
+    assert seen == [[1] * len(before)]
+    assert _blas_threads(controller) == before
+    with one_blas_thread():  # and the main thread can limit again
+        assert _blas_threads(controller) == [1] * len(before)
