@@ -147,7 +147,7 @@ class WorkerProcess:
     """A real ``celery worker`` in its own process group (so a test can SIGKILL all of it)."""
 
     def __init__(
-        self, settings: Settings, log_path: Path, name: str = "w", queues: str = "default,gpu"
+        self, settings: Settings, log_path: Path, name: str = "w", queues: str = "user,user-score,default,gpu"
     ) -> None:
         command = [
             sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker",
