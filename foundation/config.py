@@ -52,6 +52,9 @@ class Settings(BaseSettings):
     job_unsent_grace_seconds: float = Field(default=30.0, ge=0)
     job_resend_after_seconds: float = Field(default=3600.0, gt=0)
     sweep_interval_seconds: float = Field(default=60.0, gt=0)
+    # A training job stops after an epoch (checkpointed) and goes back to the queue while an
+    # upload's validation or scoring is queued or running, so user work gets the CPU first.
+    training_yields_to_user_work: bool = True
 
     first_run: bool = True
     # The offline data step (`ventral data fetch`): a mirror of the public origins (a folder or

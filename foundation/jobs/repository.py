@@ -81,6 +81,30 @@ def finish(session: Session, job_id: int, attempt: int, values: dict[str, Any]) 
     return ended is not None
 
 
+def requeue(session: Session, job_id: int, attempt: int, message: str) -> bool:
+    """The attempt that owns the job gives it back to the queue, not counted as an attempt."""
+    values = {
+        "status": JobStatus.queued,
+        "attempts": Job.attempts - 1,
+        "enqueued_at": None,
+        "worker": None,
+        "message": message,
+    }
+    return finish(session, job_id, attempt, values)
+
+
+def user_work_pending(session: Session, user_queues: Sequence[str]) -> bool:
+    """Any job on a user queue that is queued or running."""
+    active = (JobStatus.queued, JobStatus.running)
+    found = session.scalar(
+        sa.select(Job.id)
+        .where(Job.queue.in_(user_queues), Job.status.in_(active))
+        .where(Job.cancel_requested.is_(False))
+        .limit(1)
+    )
+    return found is not None
+
+
 def mark_sent(session: Session, job_id: int, now: datetime | None) -> None:
     session.execute(sa.update(Job).where(Job.id == job_id).values(enqueued_at=now))
 

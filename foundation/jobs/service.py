@@ -13,7 +13,7 @@ from foundation.db import JobSender, QueuedJob, enqueue_after_commit
 from foundation.jobs import repository
 from foundation.jobs.hooks import job_ended_outside_handler
 from foundation.jobs.payloads import JobPayload
-from foundation.jobs.queues import DEFAULT_QUEUE
+from foundation.jobs.queues import DEFAULT_QUEUE, USER_QUEUES
 from foundation.models import Job, utcnow
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,11 @@ def read_job(session: Session, job_id: int) -> Job:
     if job is None:
         raise JobNotFoundError(job_id)
     return job
+
+
+def user_work_waiting(session: Session) -> bool:
+    """An upload's validation or scoring is queued or running: long reference work yields."""
+    return repository.user_work_pending(session, USER_QUEUES)
 
 
 @dataclass
