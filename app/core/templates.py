@@ -9,3 +9,17 @@ from fastapi.templating import Jinja2Templates
 APP_DIR = Path(__file__).resolve().parents[1]
 templates = Jinja2Templates(directory=APP_DIR / "templates")
 STATIC_DIR = APP_DIR / "static"
+
+
+def duration(seconds: float | None) -> str:
+    """``95`` → ``"2 min"``; None (nothing measured yet) → ``"unknown"``."""
+    if seconds is None:
+        return "unknown"
+    if seconds < 60:
+        return f"{seconds:.0f} s"
+    if seconds < 3600:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+templates.env.filters["duration"] = duration

@@ -25,6 +25,13 @@ QUEUES_BY_PRIORITY = (USER_QUEUE, USER_SCORE_QUEUE, DEFAULT_QUEUE, GPU_QUEUE)
 USER_QUEUES = (USER_QUEUE, USER_SCORE_QUEUE)
 
 
+def queues_before(queue: str) -> tuple[str, ...]:
+    """``queue`` and the queues a worker serves before it (an unknown queue: all of them)."""
+    if queue not in QUEUES_BY_PRIORITY:
+        return (*QUEUES_BY_PRIORITY, queue)
+    return QUEUES_BY_PRIORITY[: QUEUES_BY_PRIORITY.index(queue) + 1]
+
+
 def celery_client(settings: Settings) -> Celery:
     """A Celery instance that only sends tasks (by name: it knows no task code)."""
     celery = Celery("ventral", broker=settings.broker_url)
