@@ -134,7 +134,7 @@ def recent_durations(session: Session, kind: str, limit: int) -> list[float]:
         .order_by(Job.finished_at.desc())
         .limit(limit)
     ).all()
-    return [(end - start).total_seconds() for start, end in rows]
+    return [(end - start).total_seconds() for start, end in rows if start and end]
 
 
 def mark_sent(session: Session, job_id: int, now: datetime | None) -> None:
