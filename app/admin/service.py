@@ -11,7 +11,7 @@ from app.submissions.service import remove_upload
 from app.users.service import get_user
 from foundation.config import Settings
 from foundation.models import Job, Model, User
-from foundation.runs.service import create_score_jobs
+from foundation.runs.service import create_score_jobs, create_training_job
 from foundation.storage import Storage, delete_prefix, storage_from_settings
 from foundation.storage.keys import trained_weights_prefix
 
@@ -50,6 +50,15 @@ def delete_model(session: Session, settings: Settings, name: str) -> int:
     session.flush()
     delete_prefix(storage_from_settings(settings), trained_weights_prefix(model_id))
     return sum(remove_upload(settings, sid) > 0 for sid in submissions)
+
+
+def retrain(session: Session, name: str, profile: str, admin: User) -> Job:
+    """A training job for a model with a registry architecture (``foundation.runs`` refuses a
+    second one while one is queued or running)."""
+    model = repository.model_by_name(session, name)
+    if model is None:
+        raise ModelNotFoundError(name)
+    return create_training_job(session, model, profile, owner_id=admin.id)
 
 
 def rescore(session: Session, storage: Storage, request: RescoreRequest) -> list[Job]:

@@ -49,6 +49,14 @@ class NotTrainableError(ValueError):
     """The model has no registry architecture, so there is nothing to train."""
 
 
+class TrainingAlreadyActiveError(ValueError):
+    """The model already has a queued or running training job: one at a time."""
+
+    def __init__(self, model: str, job_id: int) -> None:
+        super().__init__(f"model {model!r} is already being trained by job {job_id}")
+        self.job_id = job_id
+
+
 @dataclass
 class ScoringRun:
     run_id: str
@@ -368,9 +376,14 @@ def create_training_job(
     benchmarks: list[str] | None = None,
     owner_id: int | None = None,
 ) -> Job:
-    """A ``train`` job on the gpu queue; when it finishes, the model is re-scored."""
+    """A ``train`` job on the gpu queue; when it finishes, the model is re-scored. A model has
+    at most one training job queued or running (``TrainingAlreadyActiveError`` names it)."""
     if model.architecture is None:
         raise NotTrainableError(f"model {model.name!r} has no registry architecture to train")
+    repository.lock_model(session, model.id)
+    active = repository.active_training_job(session, model.id)
+    if active is not None:
+        raise TrainingAlreadyActiveError(model.name, active.id)
     payload = TrainPayload(
         model=model.name,
         model_id=model.id,
