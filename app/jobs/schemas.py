@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
@@ -49,6 +50,7 @@ class JobRead(BaseModel):
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    result: dict[str, Any] | None = None
     model: str | None = None
     model_url: str | None = None
     queue_place: QueuePlaceRead | None = None
