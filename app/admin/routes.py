@@ -200,7 +200,7 @@ def admin_retrain_model(
     session: SessionDep,
     name: ModelName,
     csrf: CsrfField = "",
-    profile: Annotated[Literal["cpu-quick", "paper"], Form()] = "cpu-quick",
+    profile: Annotated[Literal["cpu-quick", "cpu-cifar10", "paper"], Form()] = "cpu-quick",
 ) -> Response:
     """The Retrain button of the admin and model pages: to the new job, or to the one running."""
     check_csrf(request, csrf)

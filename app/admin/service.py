@@ -15,6 +15,9 @@ from foundation.runs.service import create_score_jobs, create_training_job
 from foundation.storage import Storage, delete_prefix, storage_from_settings
 from foundation.storage.keys import trained_weights_prefix
 
+# The ``cpu-cifar10`` profile trains on the whole CIFAR-10 training set.
+FULL_CIFAR10_PER_CLASS = 5000
+
 
 class ModelNotFoundError(LookupError):
     def __init__(self, name: str) -> None:
@@ -58,7 +61,8 @@ def retrain(session: Session, name: str, profile: str, admin: User) -> Job:
     model = repository.model_by_name(session, name)
     if model is None:
         raise ModelNotFoundError(name)
-    return create_training_job(session, model, profile, owner_id=admin.id)
+    per_class = FULL_CIFAR10_PER_CLASS if profile == "cpu-cifar10" else 500
+    return create_training_job(session, model, profile, per_class=per_class, owner_id=admin.id)
 
 
 def rescore(session: Session, storage: Storage, request: RescoreRequest) -> list[Job]:
