@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.main import create_app
 from app.reference_models.service import reference_model
 from foundation.config import Settings
 from foundation.jobs.dispatch import unit_of_work_sending_jobs
@@ -23,10 +24,9 @@ from foundation.models import Job, JobStatus, Model
 from foundation.runs import repository, service
 from tests.app.services import WorkerProcess
 from tests.app.submissions.conftest import RESNET20, start_from_an_idle_queue
-from tests.app.submissions.live import live_server
 from tests.browser.test_submit import run_in_browser, sign_up
 from tests.data import DataSource
-from tests.live import wait_for
+from tests.live import uvicorn_in_thread, wait_for
 from tests.worker.handlers.test_train_yields import end_leftover_user_work
 
 
@@ -76,12 +76,6 @@ def test_an_upload_goes_before_reference_training_and_is_ranked(
     settings = service_settings.model_copy(update={"training_yields_to_user_work": True})
     start_from_an_idle_queue(settings, session_factory)
     end_leftover_user_work(session_factory)
-    training = queue_reference_training(settings, session_factory, data_source("cifar10"))
-    name = f"first-hour-{uuid.uuid4().hex[:6]}"
-    workers = [
-        WorkerProcess(settings, tmp_path / "all.log", "all", ",".join(QUEUES_BY_PRIORITY)),
-        WorkerProcess(settings, tmp_path / "user.log", "user", ",".join(USER_QUEUES)),
-    ]
     seen_paused: list[Job] = []
 
     def scored_meanwhile() -> list[Job] | None:
@@ -90,8 +84,14 @@ def test_an_upload_goes_before_reference_training_and_is_ranked(
             seen_paused.append(job)
         return all_scored(session_factory, name)
 
-    try:
-        with live_server(settings, tmp_path / "web.log") as site:
+    with uvicorn_in_thread(create_app(settings), timeout=120) as site:
+        training = queue_reference_training(settings, session_factory, data_source("cifar10"))
+        name = f"first-hour-{uuid.uuid4().hex[:6]}"
+        workers = [
+            WorkerProcess(settings, tmp_path / "all.log", "all", ",".join(QUEUES_BY_PRIORITY)),
+            WorkerProcess(settings, tmp_path / "user.log", "user", ",".join(USER_QUEUES)),
+        ]
+        try:
             wait_for(lambda: job_row(session_factory, training).progress > 0, 120, "training")
             run_in_browser(lambda page: upload_through_the_form(page, site, name))
             scored = wait_for(scored_meanwhile, 600, "the upload's scoring")
@@ -102,11 +102,11 @@ def test_an_upload_goes_before_reference_training_and_is_ranked(
                 "the reference training to resume",
             )
             run_in_browser(lambda page: see_it_ranked(page, site, name))
-    finally:
-        with session_factory.begin() as session:
-            session.get_one(Job, training).cancel_requested = True
-        for worker in workers:
-            worker.stop()
+        finally:
+            with session_factory.begin() as session:
+                session.get_one(Job, training).cancel_requested = True
+            for worker in workers:
+                worker.stop()
     assert all(job.status is JobStatus.succeeded for job in scored), [
         (job.kind, job.error) for job in scored
     ]
