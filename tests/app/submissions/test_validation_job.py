@@ -35,9 +35,10 @@ def worker(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[WorkerProcess]:
     start_from_an_idle_queue(service_settings, session_factory)
-    # Only the user queue: the score jobs a validation queues (user-score) stay queued here.
+    # Validation (user) and imports (default): the score jobs a validation queues (user-score)
+    # stay queued here.
     log = tmp_path_factory.mktemp("worker") / "worker.log"
-    process = WorkerProcess(service_settings, log, queues="user")
+    process = WorkerProcess(service_settings, log, queues="user,default")
     process.wait_ready()
     yield process
     process.stop()
