@@ -29,7 +29,7 @@ from foundation.db import create_session_factory
 from foundation.jobs import service as jobs
 from foundation.jobs.dispatch import job_dispatcher
 from foundation.jobs.payloads import SelfcheckPayload
-from foundation.jobs.queues import DEFAULT_QUEUE, GPU_QUEUE
+from foundation.jobs.queues import DEFAULT_QUEUE, QUEUES_BY_PRIORITY, USER_QUEUES
 from foundation.startup import install_job_hooks
 from worker.launch import parse_gpus, start_gpu_workers, start_worker_process, worker_command
 from worker.sandbox.policy import sandbox_status
@@ -60,28 +60,37 @@ def _start() -> None:
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
-    worker: bool = typer.Option(True, help="Also start one local Celery worker process."),
+    worker: bool = typer.Option(True, help="Also start the local Celery worker processes."),
     workers: int = typer.Option(1, min=1, help="Web server processes."),
 ) -> None:
-    """Migrate, seed, and serve the web app (plus one local worker) until interrupted."""
+    """Migrate, seed, and serve the web app (plus local workers) until interrupted."""
     settings = get_settings()
     prepare(settings)
     url = f"http://{host}:{port}"
     typer.echo(f"Ventral is starting on {url}  (health: {url}/healthz, API docs: {url}/docs)")
-    worker_process = start_worker_process([DEFAULT_QUEUE, GPU_QUEUE], 1) if worker else None
+    worker_processes = start_local_workers() if worker else []
     # uvicorn re-raises SIGTERM after its graceful shutdown; turn it into an exception so the
-    # `finally` below still stops the worker instead of leaving it orphaned.
+    # `finally` below still stops the workers instead of leaving them orphaned.
     signal.signal(signal.SIGTERM, _exit_on_signal)
     try:
         run_web(settings, host, port, workers)
     finally:
-        if worker_process is not None:
-            stop_process(worker_process)
+        for process in worker_processes:
+            stop_process(process)
+
+
+def start_local_workers() -> list[subprocess.Popen[bytes]]:
+    """One worker for every queue, and one for user work alone: an upload's validation and
+    scoring start at once even while the first worker trains a reference model."""
+    return [
+        start_worker_process(list(QUEUES_BY_PRIORITY), 1, name="all"),
+        start_worker_process(list(USER_QUEUES), 1, name="user"),
+    ]
 
 
 @cli.command("worker")
 def run_worker(
-    queues: str = typer.Option(f"{DEFAULT_QUEUE},{GPU_QUEUE}", help="Comma-separated queues."),
+    queues: str = typer.Option(",".join(QUEUES_BY_PRIORITY), help="Comma-separated queues."),
     concurrency: int = typer.Option(1, min=1, help="Tasks run at once (one per GPU on gpu)."),
     gpus: str | None = typer.Option(None, help="One worker process per GPU, e.g. 0,1."),
 ) -> None:

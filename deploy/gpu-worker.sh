@@ -15,7 +15,7 @@ while [ "$gpu" -lt "$count" ]; do
     if flock -n 9; then
         export CUDA_VISIBLE_DEVICES="$gpu"
         echo "ventral gpu-worker: claimed GPU $gpu of $count"
-        exec ventral worker --queues gpu --concurrency 1
+        exec ventral worker --queues user-score,gpu --concurrency 1
     fi
     exec 9>&-
     gpu=$((gpu + 1))

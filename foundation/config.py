@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     # Each web process checks the board version this often and rebuilds its leaderboard
     # snapshot (and the anonymous default views) as soon as it changes; 0: only on request.
     leaderboard_warm_seconds: float = Field(default=0.5, ge=0)
+    # A training job stops after an epoch (checkpointed) and goes back to the queue while an
+    # upload's validation or scoring is queued or running, so user work gets the CPU first.
+    training_yields_to_user_work: bool = True
 
     first_run: bool = True
     # The offline data step (`ventral data fetch`): a mirror of the public origins (a folder or

@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from foundation.jobs.queues import USER_SCORE_QUEUE
 from foundation.models import Model, ModelStatus, Submission, SubmissionStatus
 from foundation.runs.service import ScoringRun, create_score_jobs
 from foundation.storage import Storage, delete_prefix
@@ -32,7 +33,7 @@ def accept_submission(
     model.region_commitments = commitments
     model.model_metadata = {**model.model_metadata, **metadata}
     submission.status = SubmissionStatus.accepted
-    return create_score_jobs(session, model, storage=storage)
+    return create_score_jobs(session, model, storage=storage, queue=USER_SCORE_QUEUE)
 
 
 def delete_upload(storage: Storage, submission_id: int) -> int:

@@ -42,5 +42,8 @@ def worker_command(queues: list[str], concurrency: int) -> list[str]:
     ]  # fmt: skip
 
 
-def start_worker_process(queues: list[str], concurrency: int) -> subprocess.Popen[bytes]:
-    return subprocess.Popen(worker_command(queues, concurrency), env=os.environ.copy())
+def start_worker_process(
+    queues: list[str], concurrency: int, name: str = "celery"
+) -> subprocess.Popen[bytes]:
+    command = [*worker_command(queues, concurrency), "--hostname", f"{name}@%h"]
+    return subprocess.Popen(command, env=os.environ.copy())

@@ -10,7 +10,12 @@ from typing import Any
 from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
 
-from foundation.jobs.lifecycle import JobCancelledError, JobRun, LostOwnershipError
+from foundation.jobs.lifecycle import (
+    JobCancelledError,
+    JobRun,
+    JobYieldedError,
+    LostOwnershipError,
+)
 from foundation.jobs.queues import RUN_JOB_TASK
 from worker import runtime
 from worker.celery_app import app
@@ -40,6 +45,8 @@ def _run_claimed(run: JobRun) -> None:
         run.fail(str(error))
     except JobCancelledError:
         run.cancel()
+    except JobYieldedError as yielded:
+        run.requeue(str(yielded))
     except LostOwnershipError:
         log.warning("job %s: attempt %s was taken over by another worker", run.job_id, run.attempt)
     except SoftTimeLimitExceeded:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Path, Request
 from fastapi.concurrency import run_in_threadpool
@@ -22,6 +22,7 @@ from app.submissions.upload import UploadError, receive_multipart
 from app.users import service as users
 from foundation.config import Settings
 from foundation.models import Role, User
+from foundation.runs.service import NotTrainableError, TrainingAlreadyActiveError
 from foundation.storage import storage_from_settings
 from foundation.storage.scratch import new_staging_folder, remove_staging
 
@@ -191,6 +192,34 @@ def admin_delete_model(
     except service.ModelNotFoundError as error:
         raise HTTPException(404, str(error)) from None
     return RedirectResponse("/admin", status_code=303)
+
+
+@page_router.post("/admin/models/{name}/retrain")
+def admin_retrain_model(
+    request: Request,
+    session: SessionDep,
+    name: ModelName,
+    csrf: CsrfField = "",
+    profile: Annotated[Literal["cpu-quick", "cpu-cifar10", "paper"], Form()] = "cpu-quick",
+) -> Response:
+    """The Retrain button of the admin and model pages: to the new job, or to the one running."""
+    check_csrf(request, csrf)
+    admin = _page_admin(request, session)
+    try:
+        job = service.retrain(session, name, profile, admin)
+    except service.ModelNotFoundError as error:
+        raise HTTPException(404, str(error)) from None
+    except NotTrainableError as error:
+        raise HTTPException(409, str(error)) from None
+    except TrainingAlreadyActiveError as error:
+        context = {
+            "status_code": 409,
+            "detail": str(error),
+            "link": f"/jobs/{error.job_id}",
+            "link_text": f"the running training job {error.job_id}",
+        }
+        return templates.TemplateResponse(request, "error.html", context, status_code=409)
+    return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
 
 @page_router.post("/admin/data/import")

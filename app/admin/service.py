@@ -11,9 +11,12 @@ from app.submissions.service import remove_upload
 from app.users.service import end_sessions, get_user
 from foundation.config import Settings
 from foundation.models import Job, Model, User
-from foundation.runs.service import create_score_jobs
+from foundation.runs.service import create_score_jobs, create_training_job
 from foundation.storage import Storage, delete_prefix, storage_from_settings
 from foundation.storage.keys import trained_weights_prefix
+
+# The ``cpu-cifar10`` profile trains on the whole CIFAR-10 training set.
+FULL_CIFAR10_PER_CLASS = 5000
 
 
 class ModelNotFoundError(LookupError):
@@ -52,6 +55,16 @@ def delete_model(session: Session, settings: Settings, name: str) -> int:
     session.flush()
     delete_prefix(storage_from_settings(settings), trained_weights_prefix(model_id))
     return sum(remove_upload(settings, sid) > 0 for sid in submissions)
+
+
+def retrain(session: Session, name: str, profile: str, admin: User) -> Job:
+    """A training job for a model with a registry architecture (``foundation.runs`` refuses a
+    second one while one is queued or running)."""
+    model = repository.model_by_name(session, name)
+    if model is None:
+        raise ModelNotFoundError(name)
+    per_class = FULL_CIFAR10_PER_CLASS if profile == "cpu-cifar10" else 500
+    return create_training_job(session, model, profile, per_class=per_class, owner_id=admin.id)
 
 
 def rescore(session: Session, storage: Storage, request: RescoreRequest) -> list[Job]:

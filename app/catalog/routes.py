@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app.auth.csrf import csrf_token
 from app.catalog import service, stimuli
 from app.catalog.schemas import (
     BenchmarkDetailOut,
@@ -127,6 +128,7 @@ def model_page(
         "chart": charts.spec_json(charts.model_scores_chart(detail)),
         "admin": is_admin(viewer),
         "import_command": service.IMPORT_COMMAND,
+        "csrf_token": csrf_token(request) if is_admin(viewer) else None,
     }
     return templates.TemplateResponse(request, "model.html", context)
 

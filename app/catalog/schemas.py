@@ -106,6 +106,8 @@ class ModelDetailOut(ModelOut):
     ranks: dict[str, int | None]
     scores: list[ScoreOut]
     jobs: list[JobSummaryOut] | None
+    weights: str | None = None
+    """What the row's weights are, in a sentence (trained here, shipped, or none yet)."""
 
 
 class CompareOut(BaseModel):

@@ -25,7 +25,7 @@ from app.core.urls import web_url_or_none
 from app.leaderboard import service as board
 from app.leaderboard.entries import model_entry
 from app.leaderboard.schemas import row_out
-from foundation.models import Benchmark, Model, Score, ScoreStatus
+from foundation.models import Benchmark, Model, Score, ScoreStatus, Source
 from scoring.benchmarks.presets import PRESETS, benchmark_tree
 
 MAX_COMPARED = 10
@@ -201,9 +201,28 @@ def model_detail(session: Session, viewer: Viewer, name: str) -> ModelDetailOut:
         },
         scores=[score_out(score) for score in scores],
         jobs=_jobs(session, viewer, model),
+        weights=describe_weights(model),
     )
     assert isinstance(detail, ModelDetailOut)
     return detail
+
+
+def describe_weights(model: Model) -> str | None:
+    """Weights trained here say how (data, input size, epochs, validation accuracy); a
+    registry architecture without weights says that its full recipe needs a GPU worker."""
+    weights = (model.model_metadata or {}).get("weights")
+    if isinstance(weights, dict) and weights.get("trained_at"):
+        classes = weights.get("num_classes")
+        data = "CIFAR-10" if classes == 10 else f"{classes} classes"
+        text = f"trained here on {data}, {weights.get('input_size')} px, "
+        text += f"{weights.get('epochs_done')} epochs (profile {weights.get('profile')})"
+        accuracy = weights.get("val_accuracy")
+        return text + (f", val accuracy {accuracy:.3f}" if isinstance(accuracy, float) else "")
+    if model.format != "builtin" or model.source is not Source.computed:
+        return None
+    if model.weights_artifact_id is not None:
+        return "shipped pretrained weights"
+    return "not trained on this installation yet: its full recipe (profile paper) needs a GPU"
 
 
 def model_rank(

@@ -14,6 +14,7 @@ from app.core.params import RowId
 from app.core.templates import templates
 from app.jobs import control
 from app.jobs.schemas import JobRead
+from app.jobs.service import describe_job
 from app.submissions.upload import UploadError
 from foundation.jobs import service
 
@@ -28,7 +29,7 @@ def get_job(job_id: RowId, session: SessionDep, viewer: OptionalUser) -> JobRead
     """Status, progress (0–1), message, log tail and the user-readable error of one job
     (a user's jobs: for that user and administrators)."""
     try:
-        return JobRead.model_validate(control.visible_job(session, job_id, viewer))
+        return describe_job(session, control.visible_job(session, job_id, viewer), viewer)
     except service.JobNotFoundError as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
 
@@ -38,7 +39,7 @@ def job_page(
     job_id: RowId, request: Request, session: SessionDep, viewer: OptionalUser
 ) -> HTMLResponse:
     try:
-        job = JobRead.model_validate(control.visible_job(session, job_id, viewer))
+        job = describe_job(session, control.visible_job(session, job_id, viewer), viewer)
     except service.JobNotFoundError as error:
         raise HTTPException(status_code=404, detail=str(error)) from None
     controls = viewer is not None and control.can_control(viewer, job_id, session)

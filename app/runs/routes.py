@@ -40,6 +40,9 @@ def retrain(name: str, body: RetrainRequest, session: SessionDep, admin: AdminUs
         job = service.create_training_job(session, model, owner_id=admin.id, **body.model_dump())
     except service.NotTrainableError as error:
         raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from None
+    except service.TrainingAlreadyActiveError as error:
+        detail = f"{error}: /jobs/{error.job_id}"
+        raise HTTPException(status.HTTP_409_CONFLICT, detail) from None
     return JobCreated(job_id=job.id)
 
 

@@ -13,7 +13,7 @@ NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$"
 
 
 class RetrainRequest(BaseModel):
-    profile: str = Field(default="cpu-quick", pattern=r"^(paper|cpu-quick)$")
+    profile: str = Field(default="cpu-quick", pattern=r"^(paper|cpu-quick|cpu-cifar10)$")
     dataset: str | None = Field(
         default=None, max_length=1024, description="folder on the workers; default: CIFAR-10"
     )

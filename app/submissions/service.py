@@ -23,6 +23,7 @@ from app.submissions.upload import ReceivedFile, ReceivedForm, UploadError
 from app.users.service import quotas_of
 from foundation.config import Settings
 from foundation.jobs.payloads import ValidatePayload
+from foundation.jobs.queues import USER_QUEUE
 from foundation.jobs.service import create_job
 from foundation.models import (
     Job,
@@ -206,6 +207,7 @@ def submit(
     job = create_job(
         session,
         ValidatePayload(submission_id=submission.id),
+        queue=USER_QUEUE,
         owner_id=user.id,
         model_id=model.id,
         submission_id=submission.id,

@@ -27,6 +27,11 @@ class LostOwnershipError(Exception):
     """Raised inside a run when another attempt took the job over (this one was presumed dead)."""
 
 
+class JobYieldedError(Exception):
+    """Raised inside a run that stops to let user work go first; the job goes back to the queue
+    (``JobRun.requeue``) and the sweep sends it again, to resume from its last checkpoint."""
+
+
 class JobRun:
     def __init__(self, factory: sessionmaker[Session], job_id: int, attempt: int) -> None:
         self.factory = factory
@@ -71,6 +76,11 @@ class JobRun:
 
     def cancel(self) -> bool:
         return self._finish(JobStatus.cancelled, message="cancelled")
+
+    def requeue(self, message: str) -> bool:
+        """Back to queued, unsent (the sweep sends it again); a yield is not a failed attempt."""
+        with self.factory.begin() as session:
+            return repository.requeue(session, self.job_id, self.attempt, message)
 
     def _write(self, values: dict[str, Any]) -> None:
         with self.factory.begin() as session:

@@ -14,8 +14,22 @@ from kombu import Exchange, Queue
 from foundation.config import Settings
 
 RUN_JOB_TASK = "ventral.run_job"
+# Queues, highest priority first. User work (an upload's validation, then its scoring) has
+# queues of its own, so it never waits behind reference training or bulk re-scoring on
+# ``default`` / ``gpu``; ``ventral serve`` runs a second worker process for them alone.
+USER_QUEUE = "user"
+USER_SCORE_QUEUE = "user-score"
 DEFAULT_QUEUE = "default"
 GPU_QUEUE = "gpu"
+QUEUES_BY_PRIORITY = (USER_QUEUE, USER_SCORE_QUEUE, DEFAULT_QUEUE, GPU_QUEUE)
+USER_QUEUES = (USER_QUEUE, USER_SCORE_QUEUE)
+
+
+def queues_before(queue: str) -> tuple[str, ...]:
+    """``queue`` and the queues a worker serves before it (an unknown queue: all of them)."""
+    if queue not in QUEUES_BY_PRIORITY:
+        return (*QUEUES_BY_PRIORITY, queue)
+    return QUEUES_BY_PRIORITY[: QUEUES_BY_PRIORITY.index(queue) + 1]
 
 
 def celery_client(settings: Settings) -> Celery:
@@ -33,7 +47,7 @@ def client_settings(settings: Settings) -> dict[str, Any]:
         "accept_content": ["json"],
         "result_serializer": "json",
         "task_ignore_result": True,
-        "task_queues": [_queue(DEFAULT_QUEUE), _queue(GPU_QUEUE)],
+        "task_queues": [_queue(name) for name in QUEUES_BY_PRIORITY],
         "task_default_queue": DEFAULT_QUEUE,
         "broker_transport_options": broker_transport_options(settings),
         "broker_connection_retry_on_startup": True,

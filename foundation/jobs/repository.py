@@ -81,6 +81,62 @@ def finish(session: Session, job_id: int, attempt: int, values: dict[str, Any]) 
     return ended is not None
 
 
+def requeue(session: Session, job_id: int, attempt: int, message: str) -> bool:
+    """The attempt that owns the job gives it back to the queue, not counted as an attempt."""
+    values = {
+        "status": JobStatus.queued,
+        "attempts": Job.attempts - 1,
+        "enqueued_at": None,
+        "worker": None,
+        "message": message,
+    }
+    return finish(session, job_id, attempt, values)
+
+
+def user_work_pending(session: Session, user_queues: Sequence[str]) -> bool:
+    """Any job on a user queue that is queued or running."""
+    active = (JobStatus.queued, JobStatus.running)
+    found = session.scalar(
+        sa.select(Job.id)
+        .where(Job.queue.in_(user_queues), Job.status.in_(active))
+        .where(Job.cancel_requested.is_(False))
+        .limit(1)
+    )
+    return found is not None
+
+
+def queued_ahead(session: Session, job: Job, queues: Sequence[str]) -> Sequence[Job]:
+    """Queued jobs a worker takes before ``job``: every one on a queue of higher priority
+    (``queues``), and the older ones on its own queue."""
+    higher = [name for name in queues if name != job.queue]
+    return session.scalars(
+        sa.select(Job)
+        .where(Job.status == JobStatus.queued, Job.cancel_requested.is_(False))
+        .where(sa.or_(Job.queue.in_(higher), sa.and_(Job.queue == job.queue, Job.id < job.id)))
+        .order_by(Job.id)
+    ).all()
+
+
+def running_on(session: Session, queues: Sequence[str]) -> Sequence[Job]:
+    return session.scalars(
+        sa.select(Job)
+        .where(Job.status == JobStatus.running, Job.queue.in_(queues))
+        .order_by(Job.id)
+    ).all()
+
+
+def recent_durations(session: Session, kind: str, limit: int) -> list[float]:
+    """Seconds from start to end of the last ``limit`` succeeded jobs of ``kind``."""
+    rows = session.execute(
+        sa.select(Job.started_at, Job.finished_at)
+        .where(Job.kind == kind, Job.status == JobStatus.succeeded)
+        .where(Job.started_at.is_not(None), Job.finished_at.is_not(None))
+        .order_by(Job.finished_at.desc())
+        .limit(limit)
+    ).all()
+    return [(end - start).total_seconds() for start, end in rows if start and end]
+
+
 def mark_sent(session: Session, job_id: int, now: datetime | None) -> None:
     session.execute(sa.update(Job).where(Job.id == job_id).values(enqueued_at=now))
 

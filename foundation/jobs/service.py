@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import statistics
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -13,8 +14,8 @@ from foundation.db import JobSender, QueuedJob, enqueue_after_commit
 from foundation.jobs import repository
 from foundation.jobs.hooks import job_ended_outside_handler
 from foundation.jobs.payloads import JobPayload
-from foundation.jobs.queues import DEFAULT_QUEUE
-from foundation.models import Job, utcnow
+from foundation.jobs.queues import DEFAULT_QUEUE, USER_QUEUES, queues_before
+from foundation.models import Job, JobStatus, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,60 @@ def read_job(session: Session, job_id: int) -> Job:
     if job is None:
         raise JobNotFoundError(job_id)
     return job
+
+
+def user_work_waiting(session: Session) -> bool:
+    """An upload's validation or scoring is queued or running: long reference work yields."""
+    return repository.user_work_pending(session, USER_QUEUES)
+
+
+# How many recent finished jobs of a kind the estimates are drawn from.
+RECENT_JOBS = 20
+
+
+@dataclass
+class QueuePlace:
+    """Where a queued job stands: ``position`` 1 starts next; ``ahead`` are the queued jobs a
+    worker takes first, ``running`` those its queues' workers run now. ``wait_seconds`` is the
+    expected time until it starts, ``typical_seconds`` how long jobs of its kind took lately
+    (medians of recent durations; None before any job of a kind has finished)."""
+
+    position: int
+    ahead: list[Job]
+    running: list[Job]
+    wait_seconds: float | None
+    typical_seconds: float | None
+
+
+def queue_place(session: Session, job: Job) -> QueuePlace | None:
+    """None unless the job is queued."""
+    if job.status is not JobStatus.queued:
+        return None
+    queues = queues_before(job.queue)
+    ahead = list(repository.queued_ahead(session, job, queues))
+    running = list(repository.running_on(session, queues))
+    typical = _TypicalDurations(session)
+    remaining = [typical(other.kind) for other in ahead]
+    remaining += [typical.left(other) for other in running]
+    known = [seconds for seconds in remaining if seconds is not None]
+    wait = sum(known) if known or not remaining else None
+    return QueuePlace(len(ahead) + 1, ahead, running, wait, typical(job.kind))
+
+
+class _TypicalDurations:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.cache: dict[str, float | None] = {}
+
+    def __call__(self, kind: str) -> float | None:
+        if kind not in self.cache:
+            durations = repository.recent_durations(self.session, kind, RECENT_JOBS)
+            self.cache[kind] = statistics.median(durations) if durations else None
+        return self.cache[kind]
+
+    def left(self, running: Job) -> float | None:
+        typical = self(running.kind)
+        return None if typical is None else typical * (1 - running.progress)
 
 
 @dataclass

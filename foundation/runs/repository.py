@@ -56,6 +56,16 @@ def job_is_active(session: Session, job_id: int | None) -> bool:
     return status in ACTIVE_JOB
 
 
+def active_training_job(session: Session, model_id: int) -> Job | None:
+    """The model's queued or running ``train`` job, if any."""
+    return session.scalar(
+        sa.select(Job)
+        .where(Job.model_id == model_id, Job.kind == "train", Job.status.in_(ACTIVE_JOB))
+        .order_by(Job.id)
+        .limit(1)
+    )
+
+
 def update_score_of_job(
     session: Session,
     model_id: int,

@@ -49,6 +49,14 @@ class NotTrainableError(ValueError):
     """The model has no registry architecture, so there is nothing to train."""
 
 
+class TrainingAlreadyActiveError(ValueError):
+    """The model already has a queued or running training job: one at a time."""
+
+    def __init__(self, model: str, job_id: int) -> None:
+        super().__init__(f"model {model!r} is already being trained by job {job_id}")
+        self.job_id = job_id
+
+
 @dataclass
 class ScoringRun:
     run_id: str
@@ -124,14 +132,16 @@ def create_score_jobs(
     parametrization: str = "leaderboard",
     *,
     storage: Storage,
+    queue: str = SCORE_QUEUE,
 ) -> ScoringRun:
-    """One ``score`` job per benchmark, sent when the caller commits. A benchmark already being
-    scored for this model is left to its running job; one whose data are not installed gets a
-    failed score row with that reason and no job."""
+    """One ``score`` job per benchmark on ``queue``, sent when the caller commits. A benchmark
+    already being scored for this model is left to its running job; one whose data are not
+    installed gets a failed score row with that reason and no job. An upload's own scoring goes
+    to ``user-score`` (``foundation.submissions``); re-scoring and reference models to ``gpu``."""
     repository.lock_model(session, model.id)
     run = ScoringRun(run_id=uuid.uuid4().hex)
     for identifier in benchmarks or default_benchmarks():
-        _add_score_job(session, storage, model, identifier, parametrization, run)
+        _add_score_job(session, storage, model, identifier, (parametrization, queue), run)
     job_ids = [job.id for job in run.jobs]
     ref = RunRef(id=run.run_id, jobs=job_ids)
     for job in run.jobs:
@@ -146,9 +156,10 @@ def _add_score_job(
     storage: Storage,
     model: Model,
     identifier: str,
-    parametrization: str,
+    parametrization_and_queue: tuple[str, str],
     run: ScoringRun,
 ) -> None:
+    parametrization, queue = parametrization_and_queue
     row = ensure_benchmark_row(session, identifier, storage)
     score = repository.score(session, model.id, row.id) or repository.add(
         session, Score(model_id=model.id, benchmark_id=row.id)
@@ -165,7 +176,7 @@ def _add_score_job(
     job = create_job(
         session,
         _score_payload(model, row, benchmark_params(parametrization, identifier)),
-        queue=SCORE_QUEUE,
+        queue=queue,
         owner_id=model.owner_id,
         model_id=model.id,
     )
@@ -365,9 +376,14 @@ def create_training_job(
     benchmarks: list[str] | None = None,
     owner_id: int | None = None,
 ) -> Job:
-    """A ``train`` job on the gpu queue; when it finishes, the model is re-scored."""
+    """A ``train`` job on the gpu queue; when it finishes, the model is re-scored. A model has
+    at most one training job queued or running (``TrainingAlreadyActiveError`` names it)."""
     if model.architecture is None:
         raise NotTrainableError(f"model {model.name!r} has no registry architecture to train")
+    repository.lock_model(session, model.id)
+    active = repository.active_training_job(session, model.id)
+    if active is not None:
+        raise TrainingAlreadyActiveError(model.name, active.id)
     payload = TrainPayload(
         model=model.name,
         model_id=model.id,

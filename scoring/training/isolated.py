@@ -67,14 +67,28 @@ def train_in_subprocess(
             stderr=subprocess.STDOUT,
         )
         tail = ProgressTail(out / PROGRESS_FILE)
-        while child.poll() is None:
+        try:
+            while child.poll() is None:
+                tail.deliver(progress)
+                time.sleep(poll_seconds)
             tail.deliver(progress)
-            time.sleep(poll_seconds)
-        tail.deliver(progress)
+        except BaseException:
+            # The callback stopped the run (a cancel, a yield to other work): stop the child too.
+            _stop(child)
+            raise
     if child.returncode != 0:
         log_tail = (out / LOG_FILE).read_text()[-4000:]
         raise TrainingFailed(f"training exited with {child.returncode}:\n{log_tail}")
     return TrainingResult.from_json_file(out / "result.json")
+
+
+def _stop(child: subprocess.Popen[bytes], grace_seconds: float = 10) -> None:
+    child.terminate()
+    try:
+        child.wait(grace_seconds)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
 
 
 class ProgressTail:

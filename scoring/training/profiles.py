@@ -1,4 +1,5 @@
-"""Training profiles as data: the CORnet-S ``paper`` recipe and a ``cpu-quick`` smoke profile."""
+"""Training profiles as data: the CORnet-S ``paper`` recipe, a ``cpu-quick`` smoke profile and
+the first run's ``cpu-cifar10``."""
 
 from __future__ import annotations
 
@@ -110,5 +111,27 @@ CPU_QUICK = register_profile(
         log_every_steps=5,
         description="Shipped CIFAR-10 JPEGs at their native 32 px on a few CPU cores: "
         "4 epochs over a stratified subset (size chosen when the subset is extracted).",
+    )
+)
+
+CPU_CIFAR10 = register_profile(
+    TrainingProfile(
+        name="cpu-cifar10",
+        epochs=8,
+        batch_size=64,
+        lr=0.05,
+        lr_step_epochs=6,
+        lr_gamma=0.1,
+        momentum=0.9,
+        weight_decay=5e-4,
+        input_size=32,
+        resize_size=32,
+        crop_scale=(0.35, 1.0),
+        mean=IMAGENET_MEAN,
+        std=IMAGENET_STD,
+        log_every_steps=20,
+        description="The first run's CORnet-Z recipe: the full CIFAR-10 training set at its "
+        "native 32 px on CPU, 8 epochs, lr divided by 10 after 6. Target: 60% validation "
+        "accuracy (scripts/measure_first_run_training.py measures it).",
     )
 )

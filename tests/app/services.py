@@ -30,6 +30,7 @@ from foundation.config import Settings
 from foundation.db import QueuedJob, create_session_factory, enqueue_after_commit
 from foundation.jobs.dispatch import unit_of_work_sending_jobs
 from foundation.jobs.payloads import parse_payload
+from foundation.jobs.queues import QUEUES_BY_PRIORITY
 from foundation.jobs.service import create_job
 from foundation.models import Job
 from foundation.storage import Storage
@@ -43,6 +44,7 @@ POSTGRES_URL = os.environ.get(
 REDIS_URL = os.environ.get("VENTRAL_TEST_REDIS_URL", "redis://127.0.0.1:6379")
 
 # Short timings so that a dead worker is noticed within seconds, not hours.
+ALL_QUEUES = ",".join(QUEUES_BY_PRIORITY)
 FAST_JOB_TIMINGS = {
     "job_heartbeat_seconds": 0.5,
     "job_stale_seconds": 3.0,
@@ -117,6 +119,9 @@ def make_settings(tmp: Path, database_url: str, broker_url: str, **overrides: An
         # Off unless a test asks: a warmer thread per test app would cost CPU on every write
         # (tests/app/leaderboard/test_cache.py tests it).
         "leaderboard_warm_seconds": 0,
+        # The shared test database holds other tests' user jobs; the test of yielding turns
+        # this on with a database of its own making.
+        "training_yields_to_user_work": False,
         **overrides,
     }
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -154,7 +159,7 @@ class WorkerProcess:
     """A real ``celery worker`` in its own process group (so a test can SIGKILL all of it)."""
 
     def __init__(
-        self, settings: Settings, log_path: Path, name: str = "w", queues: str = "default,gpu"
+        self, settings: Settings, log_path: Path, name: str = "w", queues: str = ALL_QUEUES
     ) -> None:
         command = [
             sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker",

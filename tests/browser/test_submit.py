@@ -32,7 +32,7 @@ def site(
 ) -> Iterator[str]:
     start_from_an_idle_queue(service_settings, session_factory)
     logs = tmp_path_factory.mktemp("site")
-    worker = WorkerProcess(service_settings, logs / "worker.log", queues="default")
+    worker = WorkerProcess(service_settings, logs / "worker.log", queues="user")
     try:
         with live_server(service_settings, logs / "web.log") as url:
             worker.wait_ready()

@@ -55,7 +55,8 @@ def test_workers_share_storage_and_the_gpu_worker_gets_the_nvidia_runtime() -> N
     assert gpu["runtime"] == "nvidia" and gpu["build"]["target"] == "gpu-worker"
     assert gpu["deploy"]["resources"]["reservations"]["devices"][0]["capabilities"] == ["gpu"]
     assert "gpu-locks:/run/ventral-gpus" in gpu["volumes"]
-    assert services["worker-cpu"]["command"][:4] == ["ventral", "worker", "--queues", "default"]
+    worker_cpu = services["worker-cpu"]["command"]
+    assert worker_cpu[:4] == ["ventral", "worker", "--queues", "user,default"]
     assert set(compose()["volumes"]) >= {"files", "postgres", "redis", "gpu-locks"}
 
 

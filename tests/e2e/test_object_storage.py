@@ -77,7 +77,7 @@ def test_an_upload_is_stored_validated_scored_and_deleted(
         assert client.get("/healthz").json()["storage"] == "ok"
 
         [validation] = run_worker(
-            settings, tmp_path / "validator.log", "default", [accepted["job_id"]],
+            settings, tmp_path / "validator.log", "user", [accepted["job_id"]],
             session_factory,
         )  # fmt: skip
         assert validation.status is JobStatus.succeeded, validation.error

@@ -14,7 +14,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from foundation.jobs.lifecycle import JobYieldedError
 from foundation.jobs.payloads import TrainPayload
+from foundation.jobs.service import user_work_waiting
 from foundation.runs.service import attach_trained_weights
 from foundation.storage import put_file, shared_folder
 from foundation.storage.keys import trained_weights_key, training_prefix
@@ -29,6 +31,7 @@ REPORT_EVERY_SECONDS = 1.0
 def run_train(payload: TrainPayload, report: JobReporter) -> dict[str, Any]:
     from scoring.training.isolated import TrainingFailed, train_in_subprocess
 
+    yield_to_user_work("before training")
     out_dir = training_dir(payload.model)
     data = training_data(payload, out_dir, report)
     report.log(f"training {payload.architecture} ({payload.profile}) on {data}")
@@ -49,6 +52,17 @@ def run_train(payload: TrainPayload, report: JobReporter) -> dict[str, Any]:
     finally:
         release_memory()
     return _attach(payload, result.to_json(), report)
+
+
+def yield_to_user_work(where: str) -> None:
+    """Give the worker back (the job is re-queued and resumes from its last checkpoint) while
+    an upload's validation or scoring waits or runs: on a few cores, user work goes first."""
+    if not runtime.settings().training_yields_to_user_work:
+        return
+    with session() as db:
+        waiting = user_work_waiting(db)
+    if waiting:
+        raise JobYieldedError(f"paused {where} so that uploads are validated and scored first")
 
 
 def _attach(payload: TrainPayload, result: dict[str, Any], report: JobReporter) -> dict[str, Any]:
@@ -117,6 +131,8 @@ class ProgressForwarder:
         self.report.progress(progress.fraction_done, describe(progress))
         if progress.phase == "epoch":
             self.report.log(describe(progress))
+            if progress.epoch + 1 < progress.epochs:
+                yield_to_user_work(f"after epoch {progress.epoch + 1}/{progress.epochs}")
 
 
 def describe(progress: Any) -> str:

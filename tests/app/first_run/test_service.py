@@ -51,10 +51,12 @@ def test_kick_off_happens_once(
     resnet = repository.model_by_name(session, "resnet20_cifar10")
     assert resnet is not None
     assert set(real_offline_leaves()) <= score_rows(session, resnet.id)
-    assert set(plan["train_jobs"]) == {"cornet_z", "cornet_rt", "cornet_s"}
-    train_s = session.get(Job, plan["train_jobs"]["cornet_s"])
-    assert train_s is not None and train_s.payload["profile"] == "cpu-quick"
-    assert (train_s.payload["per_class"], train_s.payload["val_per_class"]) == (20, 20)
+    assert set(plan["train_jobs"]) == {"cornet_z"}
+    train_z = session.get(Job, plan["train_jobs"]["cornet_z"])
+    assert train_z is not None and train_z.payload["profile"] == "cpu-cifar10"
+    assert (train_z.payload["per_class"], train_z.payload["val_per_class"]) == (5000, 100)
+    assert "needs a GPU worker" in plan["skipped"]["cornet_s"]
+    assert "needs a GPU worker" in plan["skipped"]["cornet_rt"]
     assert kick_off(session, settings) is None
 
 
@@ -64,7 +66,7 @@ def test_missing_training_data_is_reported(session: Session, service_settings: S
     )
     plan = kick_off(session, settings)
     assert plan is not None and plan["train_jobs"] == {}
-    assert "training data not found" in plan["skipped"]["cornet_s"]
+    assert "training data not found" in plan["skipped"]["cornet_z"]
 
 
 def test_an_installation_in_use_gets_no_first_run(

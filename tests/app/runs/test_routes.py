@@ -43,6 +43,23 @@ def test_retrain_queues_a_gpu_training_job(
         assert job.payload["per_class"] == 50 and job.payload["architecture"] == "cornet_z"
 
 
+def test_a_second_training_job_for_a_model_is_refused_with_a_link_to_the_first(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    setup_rows(session_factory)
+    with unit_of_work(session_factory, lambda jobs: None) as session:
+        repository.add(session, reference_model(session, "routes-twice", "cornet_z"))
+    url = "/api/v1/admin/models/routes-twice/retrain"
+    first = client.post(url, json={}, headers=ADMIN)
+    assert first.status_code == 202, first.text
+    second = client.post(url, json={}, headers=ADMIN)
+    assert second.status_code == 409
+    job_id = first.json()["job_id"]
+    assert second.json()["detail"] == (
+        f"model 'routes-twice' is already being trained by job {job_id}: /jobs/{job_id}"
+    )
+
+
 def test_non_admins_and_unknown_models_are_refused(
     client: TestClient, session_factory: sessionmaker[Session]
 ) -> None:

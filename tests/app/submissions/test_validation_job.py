@@ -35,9 +35,10 @@ def worker(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[WorkerProcess]:
     start_from_an_idle_queue(service_settings, session_factory)
-    # Only the default queue: the score jobs a validation queues (gpu) stay queued here.
+    # Validation (user) and imports (default): the score jobs a validation queues (user-score)
+    # stay queued here.
     log = tmp_path_factory.mktemp("worker") / "worker.log"
-    process = WorkerProcess(service_settings, log, queues="default")
+    process = WorkerProcess(service_settings, log, queues="user,default")
     process.wait_ready()
     yield process
     process.stop()
@@ -68,7 +69,7 @@ def test_shipped_resnet20_weights_validate(
             sa.select(Job).where(Job.model_id == model.id, Job.kind == "score")
         ).all()
     assert len(score_jobs) >= 1
-    assert all(job.queue == "gpu" for job in score_jobs)
+    assert all(job.queue == "user-score" for job in score_jobs)
     submission = client.get(
         f"/api/v1/submissions/{accepted['submission_id']}", headers=bearer(token)
     )

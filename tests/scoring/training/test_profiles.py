@@ -27,6 +27,7 @@ def test_paper_profile_is_the_cornet_s_recipe():
     assert paper.seed == 0
 
 
-def test_both_profiles_are_registered():
-    assert list_profiles() == ["cpu-quick", "paper"]
+def test_the_profiles_are_registered():
+    assert list_profiles() == ["cpu-cifar10", "cpu-quick", "paper"]
     assert get_profile("cpu-quick").input_size <= 64
+    assert get_profile("cpu-cifar10").input_size == 32
