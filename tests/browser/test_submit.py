@@ -81,7 +81,7 @@ def upload_resnet20_and_watch(page: Page, site: str) -> None:
     page.fill("input[name=name]", name)
     page.set_input_files("input[name=file]", str(RESNET20))
     page.select_option("select[name=architecture]", "resnet20_cifar10")
-    page.fill("input[name=reference]", "He et al. 2016")
+    page.fill("input[name=reference]", "https://arxiv.org/abs/1512.03385")
     page.click("#submit-button")
     page.wait_for_url(f"{site}/jobs/*", timeout=30_000)
     expect(page.locator("#job-status")).to_have_text("succeeded", timeout=90_000)
