@@ -10,6 +10,7 @@ last finished epoch.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -119,8 +120,11 @@ def training_profile(payload: TrainPayload) -> Any:
 class ProgressForwarder:
     """Writes training reports to the job row: at most one write a second, every epoch end."""
 
-    def __init__(self, report: JobReporter) -> None:
+    def __init__(
+        self, report: JobReporter, between_epochs: Callable[[str], None] = yield_to_user_work
+    ) -> None:
         self.report = report
+        self.between_epochs = between_epochs
         self.last = 0.0
 
     def __call__(self, progress: Any) -> None:
@@ -132,7 +136,7 @@ class ProgressForwarder:
         if progress.phase == "epoch":
             self.report.log(describe(progress))
             if progress.epoch + 1 < progress.epochs:
-                yield_to_user_work(f"after epoch {progress.epoch + 1}/{progress.epochs}")
+                self.between_epochs(f"after epoch {progress.epoch + 1}/{progress.epochs}")
 
 
 def describe(progress: Any) -> str:

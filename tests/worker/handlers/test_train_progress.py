@@ -24,13 +24,15 @@ def report(phase: str, step: int, val: float | None = None) -> TrainingProgress:
 
 def test_train_reports_are_throttled_and_epoch_ends_always_logged() -> None:
     recorder = Recorder()
-    forward = ProgressForwarder(recorder)
+    pauses: list[str] = []
+    forward = ProgressForwarder(recorder, between_epochs=pauses.append)
     for step in range(1, 6):
         forward(report("train", step))
     forward(report("epoch", 10, val=0.4))
     assert len(recorder.progress_calls) == 2
     assert recorder.progress_calls[-1][0] == 0.5
     assert recorder.lines == [describe(report("epoch", 10, val=0.4))]
+    assert pauses == ["after epoch 1/2"]  # where a training may give way to uploads
 
 
 def test_description_names_epoch_step_loss_accuracy_and_throughput() -> None:
