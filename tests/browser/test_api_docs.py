@@ -13,10 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from app.main import create_app
 from foundation.config import Settings
-from tests.browser.board_site import browser
 from tests.live import uvicorn_in_thread
-
-__all__ = ["browser"]
 
 RENDER_MS = 60_000  # both render the whole API in the browser: slow on a loaded 2-core CI
 

@@ -15,7 +15,6 @@ from tests.browser.board_site import (
     board_database,
     board_factory,
     board_settings,
-    browser,
     page,
     people,
 )
@@ -26,7 +25,6 @@ __all__ = [
     "board_database",
     "board_factory",
     "board_settings",
-    "browser",
     "page",
     "people",
 ]
