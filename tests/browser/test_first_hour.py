@@ -96,7 +96,7 @@ def test_an_upload_goes_before_reference_training_and_is_ranked(
             WorkerProcess(settings, tmp_path / "user.log", "user", ",".join(USER_QUEUES)),
         ]
         try:
-            wait_for(lambda: job_row(session_factory, training).progress > 0, 120, "training")
+            wait_for(lambda: job_row(session_factory, training).progress > 0, 300, "training")
             run_in_browser(lambda page: upload_through_the_form(page, site, name))
             scored = wait_for(scored_meanwhile, 1200, "the upload's scoring")
             last_score_end = max(job.finished_at for job in scored if job.finished_at)

@@ -44,11 +44,20 @@ def tiny_safetensors(path: Path) -> Path:
     return path
 
 
-def test_header_check_against_a_large_architecture_takes_milliseconds(tmp_path: Path) -> None:
+def test_header_check_against_a_large_architecture_never_builds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check reads the committed table: building the model (even on the meta device) fails
+    the test. Its time is printed beside the build's (pytest -s), not asserted: timings on a
+    shared 2-core machine are not a test (39 ms vs 3.9 s measured, docs/security.md)."""
     upload = tiny_safetensors(tmp_path / "weights.safetensors")
     assert upload.stat().st_size < 100
     weights_module._expected_table.cache_clear()  # include reading the table
-    weights_module.built_on_meta.cache_clear()
+
+    def no_building(arch: str) -> None:
+        raise AssertionError(f"the header check built {arch}")
+
+    monkeypatch.setattr(weights_module, "built_on_meta", no_building)
     started = time.perf_counter()
     with pytest.raises(StateDictMismatchError, match="missing key"):
         inspect_upload(
@@ -58,7 +67,4 @@ def test_header_check_against_a_large_architecture_takes_milliseconds(tmp_path: 
     started = time.perf_counter()
     create_model("cornet_s", pretrained=False)
     built = time.perf_counter() - started
-    message = f"header check {checked * 1000:.1f} ms, building cornet_s {built * 1000:.0f} ms"
-    print(message)
-    assert checked < built / 10, message
-    assert checked < 1.0, message
+    print(f"header check {checked * 1000:.1f} ms, building cornet_s {built * 1000:.0f} ms")
