@@ -24,15 +24,22 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for(condition: Callable[[], object], timeout: float, what: str) -> Any:
-    """Polls ``condition`` until it returns something true (returned) or ``timeout`` passes."""
+def wait_for(
+    condition: Callable[[], object],
+    timeout: float,
+    what: str,
+    state: Callable[[], object] | None = None,
+) -> Any:
+    """Polls ``condition`` until it returns something true (returned) or ``timeout`` passes;
+    ``state``, when given, says in the failure what was seen last (a job's status, its log)."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = condition()
         if value:
             return value
         time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout} s waiting for {what}")
+    seen = f"; last seen: {state()}" if state is not None else ""
+    raise AssertionError(f"timed out after {timeout} s waiting for {what}{seen}")
 
 
 def holds_for(condition: Callable[[], object], seconds: float, what: str) -> None:

@@ -28,7 +28,6 @@ from tests.app.submissions.conftest import RESNET20, start_from_an_idle_queue
 from tests.browser.test_submit import run_in_browser, sign_up
 from tests.data import DataSource
 from tests.live import uvicorn_in_thread, wait_for
-from tests.worker.handlers.test_train_yields import end_leftover_user_work
 
 
 def queue_reference_training(settings: Settings, factory: sessionmaker[Session], data: Path) -> int:
@@ -56,6 +55,16 @@ def job_row(factory: sessionmaker[Session], job_id: int) -> Job:
         return session.get_one(Job, job_id)
 
 
+def job_state(factory: sessionmaker[Session], job_id: int) -> str:
+    """What a timed-out wait reports: where the job stands and the end of its log."""
+    job = job_row(factory, job_id)
+    return (
+        f"job {job.id} ({job.kind}, queue {job.queue}) {job.status.value} attempt {job.attempts}"
+        f" started {job.started_at} message {job.message!r} error {job.error!r}"
+        f" log ...{job.log_tail[-600:]!r}"
+    )
+
+
 def upload_through_the_form(page: Page, site: str, name: str) -> None:
     sign_up(page, site)
     page.goto(f"{site}/submit")
@@ -79,7 +88,6 @@ def test_an_upload_goes_before_reference_training_and_is_ranked(
 ) -> None:
     settings = service_settings.model_copy(update={"training_yields_to_user_work": True})
     start_from_an_idle_queue(settings, session_factory)
-    end_leftover_user_work(session_factory)
     seen_paused: list[Job] = []
 
     def scored_meanwhile() -> list[Job] | None:
@@ -98,12 +106,20 @@ def test_an_upload_goes_before_reference_training_and_is_ranked(
         try:
             wait_for(lambda: job_row(session_factory, training).progress > 0, 300, "training")
             run_in_browser(lambda page: upload_through_the_form(page, site, name))
-            scored = wait_for(scored_meanwhile, 1200, "the upload's scoring")
+            scored = wait_for(
+                scored_meanwhile,
+                1200,
+                "the upload's scoring",
+                state=lambda: [
+                    job_state(session_factory, job.id) for job in upload_jobs(session_factory, name)
+                ],
+            )
             last_score_end = max(job.finished_at for job in scored if job.finished_at)
             resumed = wait_for(
                 lambda: resumed_after(session_factory, training, last_score_end),
-                120,
+                300,
                 "the reference training to resume",
+                state=lambda: job_state(session_factory, training),
             )
             run_in_browser(lambda page: see_it_ranked(page, site, name))
         finally:

@@ -103,12 +103,13 @@ def huge_shape_safetensors(path: Path) -> Path:
 
 
 def start_from_an_idle_queue(settings: Settings, factory: sessionmaker[Session]) -> None:
-    """Earlier tests leave validation jobs queued; a worker started now should not work through
-    that backlog first (one fresh process per task): cancel them and purge their messages."""
+    """Earlier tests leave jobs queued, and "running" under workers they stopped; a worker
+    started now should not work through that backlog first (one fresh process per task), nor
+    have its sweep hand it those orphans as stale: end them all and purge their messages."""
     celery_client(settings).control.purge()
     with factory.begin() as session:
         session.execute(
             sa.update(Job)
-            .where(Job.status == JobStatus.queued)
+            .where(Job.status.in_([JobStatus.queued, JobStatus.running]))
             .values(status=JobStatus.cancelled, cancel_requested=True, message="cancelled")
         )

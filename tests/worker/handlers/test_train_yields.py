@@ -12,11 +12,12 @@ from app.reference_models.service import reference_model
 from foundation.config import Settings
 from foundation.jobs.dispatch import unit_of_work_sending_jobs
 from foundation.jobs.payloads import SelfcheckPayload
-from foundation.jobs.queues import USER_QUEUE, USER_QUEUES
+from foundation.jobs.queues import USER_QUEUE
 from foundation.jobs.service import create_job
 from foundation.models import Job, JobStatus
 from foundation.runs import repository, service
 from tests.app.services import WorkerProcess, wait_for
+from tests.app.submissions.conftest import start_from_an_idle_queue
 from tests.data import DataSource
 
 
@@ -25,17 +26,6 @@ def job_row(factory: sessionmaker[Session], job_id: int) -> Job:
         job = session.get(Job, job_id)
         assert job is not None
         return job
-
-
-def end_leftover_user_work(factory: sessionmaker[Session]) -> None:
-    """Other tests leave user jobs queued in the shared database; they would hold training."""
-    with factory.begin() as session:
-        session.execute(
-            sa.update(Job)
-            .where(Job.queue.in_(USER_QUEUES))
-            .where(Job.status.in_([JobStatus.queued, JobStatus.running]))
-            .values(status=JobStatus.cancelled, cancel_requested=True, message="cancelled")
-        )
 
 
 def start_training(settings: Settings, factory: sessionmaker[Session], dataset: Path) -> int:
@@ -61,7 +51,7 @@ def test_training_pauses_for_user_work_and_resumes_from_its_checkpoint(
     tmp_path: Path,
 ) -> None:
     settings = service_settings.model_copy(update={"training_yields_to_user_work": True})
-    end_leftover_user_work(session_factory)
+    start_from_an_idle_queue(settings, session_factory)
     worker = WorkerProcess(settings, tmp_path / "gpu.log", name="trainer", queues="gpu")
     try:
         job_id = start_training(settings, session_factory, data_source("cifar10"))
