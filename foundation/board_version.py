@@ -165,7 +165,7 @@ def _install_sqlite(connection: Connection) -> None:
 _SQLITE_ROWS = {"INSERT": ("NEW",), "UPDATE": ("OLD", "NEW"), "DELETE": ("OLD",)}
 
 
-def read(session: Session) -> BoardVersion:
+def read(session: Session | Connection) -> BoardVersion:
     """The counter as this transaction sees it. Read it *before* the data it keys: data newer
     than the version read is harmless (the next request sees a newer version), older is not."""
     row = session.execute(
