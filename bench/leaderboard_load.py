@@ -282,6 +282,17 @@ async def measure(base: str, path: str, clients: int, seconds: float) -> tuple[l
     return latencies, errors
 
 
+def wait_idle(pid: int, timeout: float = 180) -> None:
+    """Until the server's start-up work (building and warming its board) is done: below 5% of
+    a CPU over half a second."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        before = server_cpu_s(pid)
+        time.sleep(0.5)
+        if server_cpu_s(pid) - before < 0.025:
+            return
+
+
 def sequential_cost(base: str, path: str, pid: int, count: int) -> dict[str, float]:
     """Server CPU and wall time per request of ``count`` warm requests made one at a time."""
     with httpx.Client(base_url=base, timeout=120) as client:
@@ -352,6 +363,7 @@ def _one_size(args: argparse.Namespace, n_models: int, root: Path) -> list[dict[
         seeded = time.perf_counter() - start
         print(f"{n_models} models x {args.benchmarks} benchmarks seeded in {seeded:.1f} s")
         with served(url, args.workers, args.port, root) as (base, pid):
+            wait_idle(pid)
             for path in args.paths:
                 cost = sequential_cost(base, path, pid, args.sequential)
                 cpu_ms, wall_ms = cost["sequential_cpu_ms"], cost["sequential_wall_ms"]

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Literal, TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import URL, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -363,7 +363,7 @@ def _covers(have: BoardVersion, wanted: BoardVersion) -> bool:
 
 
 _READERS: dict[str, Engine] = {}
-_VERSION_READERS: dict[str, Engine] = {}
+_VERSION_READERS: dict[URL, Engine] = {}
 
 
 def current_version(session: Session) -> BoardVersion:
@@ -385,14 +385,15 @@ def current_version(session: Session) -> BoardVersion:
 
 
 def _version_reader(engine: Engine) -> Engine:
-    url = engine.url.render_as_string(hide_password=False)
-    with _CACHE_LOCK:
-        reader = _VERSION_READERS.get(url)
-        if reader is None:
-            reader = _VERSION_READERS[url] = sa.create_engine(
-                url, isolation_level="AUTOCOMMIT", pool_size=5, max_overflow=15
-            )
-        return reader
+    reader = _VERSION_READERS.get(engine.url)
+    if reader is None:
+        with _CACHE_LOCK:
+            reader = _VERSION_READERS.get(engine.url)
+            if reader is None:
+                reader = _VERSION_READERS[engine.url] = sa.create_engine(
+                    engine.url, isolation_level="AUTOCOMMIT", pool_size=5, max_overflow=15
+                )
+    return reader
 
 
 def _reader(engine: Engine) -> Engine:
