@@ -25,6 +25,7 @@ import json
 import logging
 import threading
 import time
+import uuid
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -153,15 +154,16 @@ class RedisViews:
             found = self._load(key, wanted)
             if found is not None:
                 return found
-            token = _token()
-            if self._redis.set(f"{key}:lock", token, nx=True, px=LOCK_TTL_MS):
+            lock, token = f"{key}:lock", uuid.uuid4().hex
+            if self._redis.set(lock, token, nx=True, px=LOCK_TTL_MS):
                 try:
                     return self._store(key, build())
                 finally:
-                    self._unlock(f"{key}:lock", token)
-            if time.monotonic() > deadline:  # a lock that outlived its builder
-                return build()
-            time.sleep(POLL_S)
+                    self._unlock(lock, token)
+            while self._redis.exists(lock):  # another process builds: look again when it is done
+                if time.monotonic() > deadline:  # a lock that outlived its builder
+                    return build()
+                time.sleep(POLL_S)
 
     def _load(self, key: str, wanted: BoardVersion) -> Ready | None:
         value = self._redis.get(key)
@@ -183,10 +185,6 @@ _UNLOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del'
 
 def _key(view: str, instance: str) -> str:
     return f"{KEY_PREFIX}:{instance}:{hashlib.sha256(view.encode()).hexdigest()}"
-
-
-def _token() -> str:
-    return f"{threading.get_ident()}-{time.monotonic_ns()}-{id(object())}"
 
 
 def _encode(ready: Ready) -> bytes:

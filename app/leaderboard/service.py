@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from app.catalog.visibility import Viewer, can_see, is_admin
 from app.leaderboard import repository
 from app.leaderboard.entries import ModelEntry, model_entry
+from app.leaderboard.ready import covers
 from foundation import board_version
 from foundation.board_version import BoardVersion
 from foundation.db import create_db_engine
@@ -333,7 +334,7 @@ def current_snapshot(session: Session) -> _Snapshot:
 
     def lookup() -> _Snapshot | None:
         found = _CACHE.get(database)
-        if found is None or not _covers(found.version, wanted):
+        if found is None or not covers(found.version, wanted):
             return None
         _CACHE.move_to_end(database)
         return found
@@ -344,7 +345,7 @@ def current_snapshot(session: Session) -> _Snapshot:
         fresh = _refresh(engine, previous)
         with _CACHE_LOCK:
             current = _CACHE.get(database)
-            if current is None or _covers(fresh.version, current.version):
+            if current is None or covers(fresh.version, current.version):
                 _CACHE[database] = fresh
                 _CACHE.move_to_end(database)
             while len(_CACHE) > _CACHE_SIZE:
@@ -352,14 +353,6 @@ def current_snapshot(session: Session) -> _Snapshot:
         return fresh
 
     return _SNAPSHOTS.run(database, lookup, build)
-
-
-def _covers(have: BoardVersion, wanted: BoardVersion) -> bool:
-    return (
-        have.instance == wanted.instance
-        and have.version >= wanted.version
-        and have.scores_version >= wanted.scores_version
-    )
 
 
 _READERS: dict[str, Engine] = {}

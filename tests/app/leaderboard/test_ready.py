@@ -3,6 +3,7 @@ web processes through Redis, never holding a model an anonymous visitor may not 
 
 from __future__ import annotations
 
+import functools
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -98,7 +99,7 @@ def test_concurrent_requests_of_two_processes_build_a_view_once(
 
     with pytest.MonkeyPatch.context() as patch:
         builds = _counting_builds(patch)
-        _run([lambda app=app: one(app) for app in two_apps for _ in range(6)])  # type: ignore[misc]
+        _run([functools.partial(one, app) for app in two_apps for _ in range(6)])
     assert len(bodies) == 12 and len(set(bodies)) == 1
     assert len(builds) == 1
 
