@@ -167,7 +167,7 @@ class RedisViews:
 
     def _load(self, key: str, wanted: BoardVersion) -> Ready | None:
         value = self._redis.get(key)
-        if value is None:
+        if not isinstance(value, bytes):  # None: never built, or expired
             return None
         ready = _decode(value)
         return ready if covers(ready.version, wanted) else None
@@ -177,7 +177,10 @@ class RedisViews:
         return ready
 
     def _unlock(self, key: str, token: str) -> None:
-        self._redis.eval(_UNLOCK, 1, key, token)
+        try:
+            self._redis.eval(_UNLOCK, 1, key, token)
+        except redis.RedisError:  # the lock expires on its own; the bytes are built and stored
+            log.warning("releasing a leaderboard build lock failed", exc_info=True)
 
 
 _UNLOCK = "if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end"
