@@ -61,8 +61,8 @@ class Settings(BaseSettings):
     job_unsent_grace_seconds: float = Field(default=30.0, ge=0)
     job_resend_after_seconds: float = Field(default=3600.0, gt=0)
     sweep_interval_seconds: float = Field(default=60.0, gt=0)
-    # Each web process checks the board version this often and rebuilds its leaderboard
-    # snapshot (and the anonymous default views) as soon as it changes; 0: only on request.
+    # Each web process checks the board version this often and, as soon as it changes, makes
+    # the anonymous default views (and those asked for lately) ready again; 0: only on request.
     leaderboard_warm_seconds: float = Field(default=0.5, ge=0)
     # Where the anonymous leaderboard's ready bytes live, shared by the web processes: default
     # the Redis broker where there is one, else memory:// (each process its own copy).

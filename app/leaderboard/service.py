@@ -384,7 +384,7 @@ def _version_reader(engine: Engine) -> Engine:
             reader = _VERSION_READERS.get(engine.url)
             if reader is None:
                 reader = _VERSION_READERS[engine.url] = sa.create_engine(
-                    engine.url, isolation_level="AUTOCOMMIT", pool_size=5, max_overflow=15
+                    engine.url, isolation_level="AUTOCOMMIT", pool_size=5, max_overflow=5
                 )
     return reader
 
