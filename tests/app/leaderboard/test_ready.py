@@ -238,3 +238,23 @@ def _run(calls: list[Callable[[], None]]) -> None:
         thread.start()
     for thread in threads:
         thread.join(60)
+
+
+@pytest.mark.parametrize(
+    ("broker", "given", "expected"),
+    [
+        ("redis://cache:6379/0", "", "redis://cache:6379/0"),
+        ("sqla+sqlite:///var/broker.sqlite", "", "memory://"),
+        ("redis://cache:6379/0", "redis://other:6379/3", "redis://other:6379/3"),
+    ],
+)
+def test_the_ready_bytes_live_in_the_redis_broker_unless_told(
+    tmp_path: Any, broker: str, given: str, expected: str
+) -> None:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        var_dir=tmp_path,
+        broker_url=broker,
+        leaderboard_cache_url=given,
+    )
+    assert settings.leaderboard_cache_url == expected
