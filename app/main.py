@@ -24,6 +24,7 @@ from app.core.templates import STATIC_DIR
 from app.favicon.routes import router as favicon_router
 from app.health.routes import router as health_router
 from app.jobs.routes import page_router as job_pages
+from app.leaderboard.public import install as install_board_views
 from app.leaderboard.routes import router as leaderboard_pages
 from app.leaderboard.warm import BoardWarmer
 from app.plots.routes import page_router as plot_pages
@@ -40,7 +41,7 @@ from foundation.storage.scratch import remove_stale_staging
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     """The leaderboard is built at start and after each change, not by the first request."""
     interval = app.state.settings.leaderboard_warm_seconds
-    warmer = BoardWarmer(app.state.session_factory, interval) if interval > 0 else None
+    warmer = BoardWarmer(app, interval) if interval > 0 else None
     if warmer is not None:
         warmer.start()
     try:
@@ -68,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.celery = celery_client(settings)
     app.state.job_sender = JobDispatcher(app.state.celery, app.state.session_factory)
     app.state.address_limits = AddressLimits.from_settings(settings)
+    install_board_views(app, settings.leaderboard_cache_url)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_request_bytes)
     app.add_middleware(NulInUrlGuard)
     install_auth(app, settings)

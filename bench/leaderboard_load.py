@@ -9,6 +9,10 @@ in this process, on the same machine) for ``--seconds`` per path and phase: firs
 then reads while scores are being rewritten (``--writes-per-s`` UPDATEs of a random score, each
 its own transaction). Every response must be 200. The database is dropped afterwards.
 
+Wall-clock latencies on a loaded machine measure the machine; the server's own CPU time (its
+process and children, from /proc) per request does not: it is reported for ``--sequential``
+one-at-a-time warm requests of each path (the cost of one request) and for each load phase.
+
 ``--commit REV`` serves the app of an earlier commit instead (exported with ``git archive`` into a
 temporary folder; the database is still migrated by this checkout): the "before" of a change.
 
@@ -161,8 +165,22 @@ def app_root(commit: str | None) -> Iterator[Path]:
         yield Path(folder)
 
 
+def server_cpu_s(pid: int) -> float:
+    """CPU seconds (user + system) of the process ``pid`` and its children (uvicorn's workers)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # gone meanwhile
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
 @contextmanager
-def served(url: str, workers: int, port: int, root: Path) -> Iterator[str]:
+def served(url: str, workers: int, port: int, root: Path) -> Iterator[tuple[str, int]]:
     port = port or free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("VENTRAL_")}
     env.update(
@@ -182,7 +200,7 @@ def served(url: str, workers: int, port: int, root: Path) -> Iterator[str]:
         base = f"http://127.0.0.1:{port}"
         try:
             _wait_up(base)
-            yield base
+            yield base, process.pid
         finally:
             process.terminate()
             process.wait(30)
@@ -264,6 +282,31 @@ async def measure(base: str, path: str, clients: int, seconds: float) -> tuple[l
     return latencies, errors
 
 
+def wait_idle(pid: int, timeout: float = 180) -> None:
+    """Until the server's start-up work (building and warming its board) is done: below 5% of
+    a CPU in three half-seconds in a row (the build also waits on PostgreSQL)."""
+    deadline, idle = time.monotonic() + timeout, 0
+    while time.monotonic() < deadline and idle < 3:
+        before = server_cpu_s(pid)
+        time.sleep(0.5)
+        idle = idle + 1 if server_cpu_s(pid) - before < 0.025 else 0
+
+
+def sequential_cost(base: str, path: str, pid: int, count: int) -> dict[str, float]:
+    """Server CPU and wall time per request of ``count`` warm requests made one at a time."""
+    with httpx.Client(base_url=base, timeout=120) as client:
+        for _ in range(5):
+            client.get(path).raise_for_status()
+        cpu, wall = server_cpu_s(pid), time.perf_counter()
+        for _ in range(count):
+            client.get(path).raise_for_status()
+        wall, cpu = time.perf_counter() - wall, server_cpu_s(pid) - cpu
+    return {
+        "sequential_cpu_ms": round(cpu / count * 1000, 2),
+        "sequential_wall_ms": round(wall / count * 1000, 2),
+    }
+
+
 def percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -290,6 +333,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     parser.add_argument("--port", type=int, default=0, help="0: a free loopback port")
     parser.add_argument("--paths", nargs="+", default=DEFAULT_PATHS)
+    parser.add_argument(
+        "--sequential", type=int, default=200, help="one-at-a-time requests per path for CPU/req"
+    )
     parser.add_argument("--commit", help="serve this earlier commit's app (git archive)")
     args = parser.parse_args()
     served_code = f"commit {args.commit}" if args.commit else "this checkout"
@@ -315,7 +361,17 @@ def _one_size(args: argparse.Namespace, n_models: int, root: Path) -> list[dict[
         seed(url, n_models, args.benchmarks)
         seeded = time.perf_counter() - start
         print(f"{n_models} models x {args.benchmarks} benchmarks seeded in {seeded:.1f} s")
-        with served(url, args.workers, args.port, root) as base:
+        with served(url, args.workers, args.port, root) as (base, pid):
+            wait_idle(pid)
+            for path in args.paths:
+                cost = sequential_cost(base, path, pid, args.sequential)
+                cpu_ms, wall_ms = cost["sequential_cpu_ms"], cost["sequential_wall_ms"]
+                print(
+                    f"{n_models:6d} models  one at a time {path:<22} server CPU {cpu_ms:6.2f} "
+                    f"ms/req  wall {wall_ms:6.2f} ms/req  load {os.getloadavg()[0]:.1f}",
+                    flush=True,
+                )
+                results.append({"models": n_models, "phase": "sequential", "path": path} | cost)
             phases = [("reads", 0.0)] + [("reads+writes", args.writes_per_s)] * (
                 args.writes_per_s > 0
             )
@@ -323,17 +379,19 @@ def _one_size(args: argparse.Namespace, n_models: int, root: Path) -> list[dict[
                 for path in args.paths:
                     writer = Writer(url, rate) if rate else None
                     with writer or _nothing():
-                        start = time.perf_counter()
+                        start, cpu = time.perf_counter(), server_cpu_s(pid)
                         latencies, errors = asyncio.run(
                             measure(base, path, args.clients, args.seconds)
                         )
-                        elapsed = time.perf_counter() - start
+                        elapsed, cpu = time.perf_counter() - start, server_cpu_s(pid) - cpu
                     figures = summary(latencies, errors, elapsed)
+                    figures["server_cpu_ms"] = round(cpu / max(1, len(latencies)) * 1000, 2)
                     writes = writer.writes if writer else 0
                     print(
                         f"{n_models:6d} models  {phase:<13} {path:<22} n={figures['requests']:5d}"
                         f"  p50 {figures['p50_ms']:8.1f} ms  p99 {figures['p99_ms']:8.1f} ms  "
-                        f"{figures['requests_per_s']:6.1f} req/s  errors {errors}"
+                        f"{figures['requests_per_s']:6.1f} req/s  errors {errors}  server CPU "
+                        f"{figures['server_cpu_ms']:.2f} ms/req  load {os.getloadavg()[0]:.1f}"
                         + (f"  ({writes} score writes)" if writer else ""),
                         flush=True,
                     )

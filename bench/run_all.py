@@ -79,13 +79,20 @@ ENTRIES = [
            "--models", "200"]),
     Entry("leaderboard_load", "Leaderboard under load",
           "p50/p99 of the leaderboard API and page, 50 concurrent clients, 1 web process, 1,000 "
-          "and 10,000 models x 30 benchmarks, reads only then with scores being rewritten",
+          "and 10,000 models x 30 benchmarks, reads only then with scores being rewritten; the "
+          "server's CPU time per request, one at a time and under each load",
           ["bench/leaderboard_load.py", "--models", "1000", "10000", "--seconds", "10"]),
     Entry("leaderboard_load_before", "Leaderboard under load, before issue 18",
           "the same load on the app of commit 2ef161a (per-process cache keyed on counts and "
           "largest ids, rebuilt by every request that finds it empty)",
           ["bench/leaderboard_load.py", "--models", "1000", "10000", "--seconds", "10",
            "--commit", "2ef161a"]),
+    Entry("leaderboard_load_main", "Leaderboard under load, before the ready bytes",
+          "the same load on the app of commit f676831 (boards and their renderings cached per "
+          "process and board version; every request read the version with a pool ping and a "
+          "transaction, and rendered the page around the board; no Redis)",
+          ["bench/leaderboard_load.py", "--models", "1000", "10000", "--seconds", "10",
+           "--commit", "f676831"]),
     Entry("offline_suite", "The offline suite for one model, end to end",
           "every installed benchmark scored for the shipped ResNet-20 weights as the service's "
           "score jobs do (leaderboard parametrization, a fresh process per job), cold (empty "

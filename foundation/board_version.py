@@ -165,12 +165,14 @@ def _install_sqlite(connection: Connection) -> None:
 _SQLITE_ROWS = {"INSERT": ("NEW",), "UPDATE": ("OLD", "NEW"), "DELETE": ("OLD",)}
 
 
-def read(session: Session) -> BoardVersion:
+_READ = sa.select(Counter.instance, Counter.version, Counter.scores_version).where(Counter.id == 1)
+"""Built once: every leaderboard request reads it."""
+
+
+def read(session: Session | Connection) -> BoardVersion:
     """The counter as this transaction sees it. Read it *before* the data it keys: data newer
     than the version read is harmless (the next request sees a newer version), older is not."""
-    row = session.execute(
-        sa.select(Counter.instance, Counter.version, Counter.scores_version).where(Counter.id == 1)
-    ).one()
+    row = session.execute(_READ).one()
     return BoardVersion(str(row.instance), int(row.version), int(row.scores_version))
 
 

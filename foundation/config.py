@@ -61,9 +61,12 @@ class Settings(BaseSettings):
     job_unsent_grace_seconds: float = Field(default=30.0, ge=0)
     job_resend_after_seconds: float = Field(default=3600.0, gt=0)
     sweep_interval_seconds: float = Field(default=60.0, gt=0)
-    # Each web process checks the board version this often and rebuilds its leaderboard
-    # snapshot (and the anonymous default views) as soon as it changes; 0: only on request.
+    # Each web process checks the board version this often and, as soon as it changes, makes
+    # the anonymous default views (and those asked for lately) ready again; 0: only on request.
     leaderboard_warm_seconds: float = Field(default=0.5, ge=0)
+    # Where the anonymous leaderboard's ready bytes live, shared by the web processes: default
+    # the Redis broker where there is one, else memory:// (each process its own copy).
+    leaderboard_cache_url: str = ""
     # A training job stops after an epoch (checkpointed) and goes back to the queue while an
     # upload's validation or scoring is queued or running, so user work gets the CPU first.
     training_yields_to_user_work: bool = True
@@ -145,6 +148,12 @@ class Settings(BaseSettings):
             self.rate_limit_storage_url = self.broker_url
         else:
             self.rate_limit_storage_url = "memory://"
+        return self
+
+    @model_validator(mode="after")
+    def _resolve_leaderboard_cache(self) -> Self:
+        if not self.leaderboard_cache_url:
+            self.leaderboard_cache_url = self.broker_url if self.broker_is_redis else "memory://"
         return self
 
     @property

@@ -13,7 +13,7 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(",") if part.strip())
 
 
-def leaderboard_query(
+async def leaderboard_query(  # async: pure parsing, no thread-pool hop
     preset: Annotated[
         str,
         Query(description="leaderboard | paper-2019 | offline; empty: this installation's default"),

@@ -1,11 +1,13 @@
-"""``/``: the leaderboard page, ``GET /api/v1/leaderboard`` and the view's CSV / BibTeX."""
+"""``/``: the leaderboard page, ``GET /api/v1/leaderboard`` and the view's CSV / BibTeX.
+
+A signed-out visitor's view is served as ready bytes shared by every web process
+(``app.leaderboard.public``); a signed-in viewer's board is their own (private models)."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
@@ -14,14 +16,15 @@ from app.catalog.visibility import ViewerDep
 from app.core.db import SessionDep
 from app.core.templates import templates
 from app.exports import service as exports
-from app.leaderboard import service
-from app.leaderboard.params import QueryDep, query_params
-from app.leaderboard.schemas import LeaderboardOut, leaderboard_payload
-from app.leaderboard.view import ancestors, cell_view, column_scales, origin_label
-from scoring.benchmarks.presets import PRESETS
+from app.leaderboard import public, service
+from app.leaderboard.params import QueryDep
+from app.leaderboard.render import board_fragment, csv_body, folded_columns, json_body
+from app.leaderboard.schemas import LeaderboardOut
 
 router = APIRouter(include_in_schema=False)
 api_router = APIRouter(tags=["leaderboard"])
+HTML_MEDIA_TYPE = "text/html; charset=utf-8"
+JSON_MEDIA_TYPE = "application/json"
 
 
 def board_or_error(session: SessionDep, viewer: ViewerDep, query: QueryDep) -> service.Leaderboard:
@@ -42,32 +45,15 @@ def leaderboard_page(
     viewer: ViewerDep,
     query: QueryDep,
     collapsed: Annotated[str, Query(max_length=2000)] = "",
-) -> HTMLResponse:
+) -> Response:
+    if viewer is None:
+        view = public.page_view(query, collapsed, request.scope.get("root_path", ""))
+        return _public(request, session, view, HTML_MEDIA_TYPE)
     board = board_or_error(session, viewer, query)
-    parents = {column.identifier for column in board.columns if not column.is_leaf}
-    folded = tuple(sorted(set(collapsed.split(",")) & parents))  # bounded: known parents only
-    fragment = board_fragment(board, folded)
+    fragment = board_fragment(board, folded_columns(board, collapsed))
     # The page around the board (header, signed-in user, CSRF tokens) is rendered per request.
     context = {"board_html": fragment.decode()}
     return templates.TemplateResponse(request, "leaderboard.html", context)
-
-
-def board_fragment(board: service.Leaderboard, folded: tuple[str, ...]) -> bytes:
-    return _rendered(board, ("board", folded), lambda: _render_board(board, folded).encode())
-
-
-def _render_board(board: service.Leaderboard, collapsed: tuple[str, ...]) -> str:
-    context = {
-        "board": board,
-        "scales": column_scales(board),
-        "ancestors": ancestors(board),
-        "cell_view": cell_view,
-        "origin_label": origin_label,
-        "presets": PRESETS,
-        "params": lambda **changes: query_params(board.query, **changes),
-        "collapsed": list(collapsed),
-    }
-    return templates.get_template("_leaderboard_board.html").render(context)
 
 
 @router.get("/exports/leaderboard.csv")
@@ -75,8 +61,11 @@ def leaderboard_csv(
     request: Request, session: SessionDep, viewer: ViewerDep, query: QueryDep
 ) -> Response:
     """Every row of the view, not just the page shown."""
+    if viewer is None:
+        view = public.PublicView("csv", whole_view(query))
+        return _public(request, session, view, exports.CSV_MEDIA_TYPE)
     board = board_or_error(session, viewer, whole_view(query))
-    return _ready(request, board, "csv", lambda: csv_body(board), exports.CSV_MEDIA_TYPE)
+    return _ready(request, f"{board.tag}-csv", lambda: csv_body(board), exports.CSV_MEDIA_TYPE)
 
 
 @router.get("/exports/leaderboard.bib")
@@ -97,43 +86,30 @@ def leaderboard_api(
     """Ranked rows: model, aggregate, per-benchmark {raw, ceiled, error, status} (the shape of
     ``LeaderboardOut``, sent without re-validation for speed). Sent with an ETag naming the
     board version, the view and the models the viewer may see; ``If-None-Match`` gets a 304."""
+    media_type = exports.CSV_MEDIA_TYPE if format == "csv" else JSON_MEDIA_TYPE
+    if viewer is None:
+        return _public(request, session, public.PublicView(format, query), media_type)
     board = board_or_error(session, viewer, query)
-    if format == "csv":
-        return _ready(request, board, "csv", lambda: csv_body(board), exports.CSV_MEDIA_TYPE)
-    return _ready(request, board, "json", lambda: json_body(board), "application/json")
+    body = csv_body if format == "csv" else json_body
+    return _ready(request, f"{board.tag}-{format}", lambda: body(board), media_type)
 
 
-def json_body(board: service.Leaderboard) -> bytes:
-    return _rendered(
-        board,
-        "json",
-        lambda: json.dumps(leaderboard_payload(board), separators=(",", ":")).encode(),
-    )
-
-
-def csv_body(board: service.Leaderboard) -> bytes:
-    return _rendered(board, "csv", lambda: exports.leaderboard_csv(board).encode())
-
-
-def _rendered(board: service.Leaderboard, kind: Any, render: Callable[[], bytes]) -> bytes:
-    body = board.rendered.get(kind)
-    if body is None:
-        body = board.rendered[kind] = render()
-    return body
-
-
-def _ready(
-    request: Request,
-    board: service.Leaderboard,
-    kind: str,
-    render: Callable[[], bytes],
-    media_type: str,
+def _public(
+    request: Request, session: SessionDep, view: public.PublicView, media_type: str
 ) -> Response:
-    """The board's ready bytes, or 304 when the client holds them. ``private``: a signed-in
-    viewer's board may hold their private models, so no shared cache may keep it."""
-    etag = f'"{board.tag}-{kind}"'
+    try:
+        ready = public.ready(request.app, session, view)
+    except (service.UnknownPresetError, service.UnknownColumnError) as error:
+        raise HTTPException(422, str(error)) from None
+    return _ready(request, f"{ready.etag}-{view.kind}", lambda: ready.body, media_type)
+
+
+def _ready(request: Request, tag: str, render: Callable[[], bytes], media_type: str) -> Response:
+    """The ready bytes, or 304 when the client holds them. ``private``: a signed-in viewer's
+    board may hold their private models, so no shared cache may keep it."""
+    etag = f'"{tag}"'
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
-    if kind == "csv":
+    if media_type == exports.CSV_MEDIA_TYPE:
         headers["Content-Disposition"] = 'attachment; filename="leaderboard.csv"'
     if etag in _etags(request.headers.get("if-none-match", "")):
         return Response(status_code=304, headers=headers)

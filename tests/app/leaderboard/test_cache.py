@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.leaderboard import service
+from app.leaderboard import public, service
 from app.main import create_app
 from app.published.service import seed_benchmarks
 from foundation import board_version, migrations
@@ -251,31 +251,32 @@ def test_each_viewer_gets_its_own_etag(
 def test_the_board_is_built_at_start_and_after_each_change_without_a_request(
     fresh: tuple[FastAPI, sessionmaker[Session]],
 ) -> None:
+    """At start every preset's anonymous JSON and page are made ready; after a change the
+    default board's, all before any request asks."""
     app, factory = fresh
     with factory.begin() as session:
         seed_benchmarks(session)
         add_scored_model(session, "warm-net", {"CIFAR10-top1": 0.5})
     with TestClient(app, raise_server_exceptions=False):
-        first = _ready_snapshot(factory)
+        first = _ready_views(app, factory, public.default_views())
+        assert {view.query.preset for view in first} == {"", *PRESETS}
         with factory.begin() as session:
             session.execute(sa.text("UPDATE scores SET raw = 0.9"))
-        second = _ready_snapshot(factory)
-        assert second.version.scores_version > first.version.scores_version
-        ready = [b for b in second.boards.values() if "json" in b.rendered]
-        assert {b.preset.name for b in ready} == set(PRESETS)
-        assert all(("board", ()) in b.rendered for b in ready)
-        assert any(b'"raw":0.9' in b.rendered["json"] for b in ready)
+        second = _ready_views(app, factory, public.default_views()[:2])
+        assert all(b"0.9" in ready.body for ready in second.values())
+        assert all(second[view].etag != first[view].etag for view in second)
 
 
-def _ready_snapshot(factory: sessionmaker[Session]) -> Any:
-    """Waits (no request made) until the warmer has the database's current version ready."""
+def _ready_views(
+    app: FastAPI, factory: sessionmaker[Session], views: list[public.PublicView]
+) -> dict[public.PublicView, Any]:
+    """Waits (no request made) until the warmer has ``views`` ready at the current version."""
     with factory() as session:
         wanted = board_version.read(session)
     for _ in range(400):
-        with service._CACHE_LOCK:
-            ready = [s for s in service._CACHE.values() if s.version == wanted]
-        if ready and sum("json" in b.rendered for b in ready[0].boards.values()) == len(PRESETS):
-            return ready[0]
+        ready = {view: app.state.board_views.peek(view.key, wanted) for view in views}
+        if all(ready.values()):
+            return ready
         time.sleep(0.05)
     pytest.fail(f"the warmer did not build version {wanted} within 20 s")
 
