@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from app.catalog.visibility import Viewer, ViewerDep
@@ -29,8 +29,12 @@ def plot_request(
     x: Annotated[str, Query(max_length=200)] = "ImageNet-top1",
     y: Annotated[str, Query(max_length=200)] = "brain_score_2019",
 ) -> service.PlotRequest:
+    """The query parameters every chart takes (its sources, preset and axes)."""
     sources = tuple(part.strip() for part in source.split(",") if part.strip())
     return service.PlotRequest(sources=sources, preset=preset, x=x, y=y)
+
+
+PlotRequestDep = Annotated[service.PlotRequest, Depends(plot_request)]
 
 
 def _plot(session: SessionDep, viewer: Viewer, name: str, request: service.PlotRequest) -> PlotOut:
@@ -53,14 +57,11 @@ def plot_api(
     name: str,
     session: SessionDep,
     viewer: ViewerDep,
-    source: Annotated[str, Query(max_length=500)] = ",".join(service.PAPER_SOURCES),
-    preset: str = "paper-2019",
-    x: Annotated[str, Query(max_length=200)] = "ImageNet-top1",
-    y: Annotated[str, Query(max_length=200)] = "brain_score_2019",
+    parameters: PlotRequestDep,
     format: Literal["json", "csv"] = "json",
 ) -> PlotOut | Response:
     """The data behind one chart: points and the statistics drawn with it."""
-    result = _plot(session, viewer, name, plot_request(source, preset, x, y))
+    result = _plot(session, viewer, name, parameters)
     if format == "json":
         return result
     lines = ([getattr(point, c) for c in POINT_COLUMNS] for point in result.points)
@@ -72,22 +73,15 @@ def plot_api(
 
 @page_router.get("/plots", response_class=HTMLResponse)
 def plots_page(
-    request: Request,
-    session: SessionDep,
-    viewer: ViewerDep,
-    source: Annotated[str, Query(max_length=500)] = ",".join(service.PAPER_SOURCES),
-    preset: str = "paper-2019",
-    x: Annotated[str, Query(max_length=200)] = "ImageNet-top1",
-    y: Annotated[str, Query(max_length=200)] = "brain_score_2019",
+    request: Request, session: SessionDep, viewer: ViewerDep, parameters: PlotRequestDep
 ) -> HTMLResponse:
-    parameters = plot_request(source, preset, x, y)
     plots = [_plot(session, viewer, name, parameters) for name in service.TITLES]
     context = {
         "plots": [(plot, charts.spec_json(charts.plot_chart(plot))) for plot in plots],
         "request_params": parameters,
-        "source": source,
+        "source": ",".join(parameters.sources),
         "presets": PRESETS,
-        "columns": _columns(preset),
+        "columns": _columns(parameters.preset),
     }
     return templates.TemplateResponse(request, "plots.html", context)
 

@@ -21,10 +21,10 @@ from scoring.benchmarks.base import (
     BrainModel,
     DataDirs,
     DataFile,
-    NotApplicable,
     Progress,
     stimulus_files,
 )
+from scoring.benchmarks.engineering import start_own_head_task
 from scoring.benchmarks.imagenet import top1
 from scoring.benchmarks.references import KRIZHEVSKY2009, PETERSON2019
 from scoring.benchmarks.registry import register_benchmark
@@ -119,12 +119,13 @@ class Cifar10Top1(CifarBenchmark):
 
     def score(self, brain_model: BrainModel, progress: Progress) -> Score:
         test = self.test_stimuli()
-        try:
-            brain_model.start_task("label", list(CIFAR10_CLASSES))
-        except (NotImplementedError, ValueError) as refusal:
-            raise NotApplicable(
-                f"{self.identifier} needs a 10-way CIFAR-10 head: {refusal}"
-            ) from None
+        start_own_head_task(
+            brain_model,
+            "label",
+            list(CIFAR10_CLASSES),
+            benchmark=self.identifier,
+            needs="a 10-way CIFAR-10 head",
+        )
         progress(0.2, f"{self.identifier}: labels for {len(test)} images")
         predicted = brain_model.look_at(test)
         return top1(predicted, test.stimulus_ids, list(test.metadata["image_label"]))

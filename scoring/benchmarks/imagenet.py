@@ -15,29 +15,23 @@ from scoring.benchmarks.base import (
     BenchmarkInfo,
     BrainModel,
     DataDirs,
-    NotApplicable,
     Progress,
     stimulus_files,
 )
+from scoring.benchmarks.engineering import share_correct, start_own_head_task
 from scoring.benchmarks.references import DENG2009
 from scoring.benchmarks.registry import register_benchmark
-from scoring.score import Score, bootstrap_sem
+from scoring.score import Score
 
 VALIDATION = stimulus_files("fei-fei.Deng2009.val")
+IMAGENET_HEAD = "a 1000-way ImageNet head"
 
 
 def top1(predicted: xr.DataArray, ids: list[str], truth: list[str]) -> Score:
     """Share of ``ids`` whose predicted label equals ``truth``; error = bootstrap standard error."""
     by_id = dict(zip(map(str, predicted["stimulus_id"].values), predicted.values, strict=True))
     correct = np.array([str(by_id[sid]) == str(t) for sid, t in zip(ids, truth, strict=True)])
-    accuracy = float(correct.mean())
-    return Score(
-        raw=accuracy,
-        error=bootstrap_sem(correct),
-        ceiling=1.0,
-        ceiled=accuracy,
-        details={"n_images": len(ids), "n_correct": int(correct.sum())},
-    )
+    return share_correct(correct)
 
 
 class ImageNetTop1(Benchmark):
@@ -45,12 +39,9 @@ class ImageNetTop1(Benchmark):
 
     def score(self, brain_model: BrainModel, progress: Progress) -> Score:
         images = data.stimulus_set(self, *VALIDATION)
-        try:
-            brain_model.start_task("label", "imagenet")
-        except (NotImplementedError, ValueError) as refusal:
-            raise NotApplicable(
-                f"{self.identifier} needs a 1000-way ImageNet head: {refusal}"
-            ) from None
+        start_own_head_task(
+            brain_model, "label", "imagenet", benchmark=self.identifier, needs=IMAGENET_HEAD
+        )
         progress(0.05, f"{self.identifier}: labels for {len(images)} images")
         predicted = brain_model.look_at(images)
         return top1(predicted, images.stimulus_ids, list(images.metadata["synset"]))

@@ -17,10 +17,11 @@ from scoring.benchmarks.base import (
     BenchmarkInfo,
     BrainModel,
     DataDirs,
-    NotApplicable,
     Progress,
     stimulus_files,
 )
+from scoring.benchmarks.engineering import share_correct, start_own_head_task
+from scoring.benchmarks.imagenet import IMAGENET_HEAD
 from scoring.benchmarks.references import DENG2009
 from scoring.benchmarks.registry import register_benchmark
 from scoring.score import Score, bootstrap_sem
@@ -34,31 +35,20 @@ def top_k_score(probabilities: np.ndarray, labels: np.ndarray) -> Score:
     order = np.argsort(-probabilities, axis=1, kind="stable")
     top1 = order[:, 0] == labels
     top5 = (order[:, :5] == labels[:, None]).any(axis=1)
-    accuracy = float(top1.mean())
-    return Score(
-        raw=accuracy,
-        error=bootstrap_sem(top1.astype(float)),
-        ceiling=1.0,
-        ceiled=accuracy,
-        details={
-            "n_images": int(labels.size),
-            "n_correct": int(top1.sum()),
-            "top5": float(top5.mean()),
-            "top5_error": bootstrap_sem(top5.astype(float)),
-            "sample": "one image per ImageNet-1k class, not the validation set",
-        },
+    return share_correct(
+        top1,
+        top5=float(top5.mean()),
+        top5_error=bootstrap_sem(top5),
+        sample="one image per ImageNet-1k class, not the validation set",
     )
 
 
 class ImageNetSampleTop1(Benchmark):
     def score(self, brain_model: BrainModel, progress: Progress) -> Score:
         images = data.stimulus_set(self, *SAMPLE)
-        try:
-            brain_model.start_task("probabilities", "imagenet")
-        except (NotImplementedError, ValueError) as refusal:
-            raise NotApplicable(
-                f"{self.identifier} needs a 1000-way ImageNet head: {refusal}"
-            ) from None
+        start_own_head_task(
+            brain_model, "probabilities", "imagenet", benchmark=self.identifier, needs=IMAGENET_HEAD
+        )
         progress(0.05, f"{self.identifier}: {len(images)} images")
         probabilities = brain_model.look_at(images).transpose("presentation", "choice")
         label_of = dict(zip(images.stimulus_ids, images.metadata["label_index"], strict=True))

@@ -30,6 +30,7 @@ from scoring.benchmarks.base import (
     Progress,
     stimulus_files,
 )
+from scoring.benchmarks.engineering import unit_ceiling_score
 from scoring.benchmarks.references import DIGITS, KUBILIUS2019
 from scoring.benchmarks.registry import register_benchmark
 from scoring.data.stimuli import StimulusSet
@@ -61,7 +62,7 @@ class Cifar100Transfer(Benchmark):
         train_x, test_x = readout_features(brain_model, train), readout_features(brain_model, test)
         progress(0.6, f"{self.identifier}: choosing C and fitting")
         score = linear_transfer(train_x, _labels(train), test_x, _labels(test))
-        return Score(score.raw, score.error, 1.0, None, score.raw, score.details)
+        return unit_ceiling_score(score.raw, score.error, score.details)
 
 
 class DigitsTransfer(Benchmark):
@@ -95,7 +96,7 @@ class DigitsTransfer(Benchmark):
             selection="kfold", c_grid=self.c_grid, n_folds=self.n_folds,
         )  # fmt: skip
         details = {**score.details, "n_folds": self.n_folds, "n_images": len(labels)}
-        return Score(score.raw, score.error, 1.0, None, score.raw, details)
+        return unit_ceiling_score(score.raw, score.error, details)
 
 
 def digit_indices(targets: np.ndarray, n_per_class: int | None) -> np.ndarray:

@@ -18,19 +18,6 @@ import torch
 from PIL import Image
 from torch.utils.data import Dataset
 
-CLASSES = (
-    "airplane",
-    "automobile",
-    "bird",
-    "cat",
-    "deer",
-    "dog",
-    "frog",
-    "horse",
-    "ship",
-    "truck",
-)
-
 
 def zip_members_by_class(zip_path: Path, split: str) -> dict[str, list[str]]:
     """Sorted JPEG member names of ``split`` (``train``/``test``) per class folder."""

@@ -1,7 +1,8 @@
 """Fixtures of the board's tests (leaderboard, plots, catalogue, browser): a PostgreSQL database
 of their own (so their rows never meet other areas' tests), seeded with the published results,
 plus a private model and its owner, another user and an admin; an app whose viewer a test
-chooses. Each test folder's conftest imports these; the database is made once per process."""
+chooses. tests/app/conftest.py and the browser tests import these; the database is made once per
+process."""
 
 from __future__ import annotations
 
@@ -120,7 +121,7 @@ def board_factory(board_settings: Settings) -> sessionmaker[Session]:
 @pytest.fixture(scope="session")
 def people(board_factory: sessionmaker[Session]) -> People:
     """Seeds the published results, then three users and a private, top-scoring model (once
-    per database: each test folder's conftest may ask again)."""
+    per database: the browser tests' own copy of this fixture may ask again)."""
     with board_factory() as session:
         seed_published(session)
         session.commit()

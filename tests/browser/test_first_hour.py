@@ -17,28 +17,15 @@ from playwright.sync_api import Page, expect
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.main import create_app
-from app.reference_models.service import reference_model
 from foundation.config import Settings
-from foundation.jobs.dispatch import unit_of_work_sending_jobs
 from foundation.jobs.queues import QUEUES_BY_PRIORITY, USER_QUEUES
 from foundation.models import Job, JobStatus, Model
-from foundation.runs import repository, service
 from tests.app.services import WorkerProcess
 from tests.app.submissions.conftest import RESNET20, start_from_an_idle_queue
 from tests.browser.test_submit import run_in_browser, sign_up
 from tests.data import DataSource
 from tests.live import uvicorn_in_thread, wait_for
-
-
-def queue_reference_training(settings: Settings, factory: sessionmaker[Session], data: Path) -> int:
-    name = f"first-hour-cornet_z-{uuid.uuid4().hex[:6]}"
-    with unit_of_work_sending_jobs(factory, settings) as session:
-        model = repository.add(session, reference_model(session, name, "cornet_z"))
-        job = service.create_training_job(
-            session, model, "cpu-quick", str(data), per_class=10, val_per_class=2, epochs=1000,
-            parametrization="test", benchmarks=["CIFAR10-top1"],
-        )  # fmt: skip
-    return job.id
+from tests.training_jobs import queue_cornet_z_training
 
 
 def upload_jobs(factory: sessionmaker[Session], name: str) -> list[Job]:
@@ -97,7 +84,9 @@ def test_an_upload_goes_before_reference_training_and_is_ranked(
         return all_scored(session_factory, name)
 
     with uvicorn_in_thread(create_app(settings), timeout=120) as site:
-        training = queue_reference_training(settings, session_factory, data_source("cifar10"))
+        training = queue_cornet_z_training(
+            settings, session_factory, data_source("cifar10"), name_prefix="first-hour", epochs=1000
+        )
         name = f"first-hour-{uuid.uuid4().hex[:6]}"
         workers = [
             WorkerProcess(settings, tmp_path / "all.log", "all", ",".join(QUEUES_BY_PRIORITY)),

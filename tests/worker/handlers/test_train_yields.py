@@ -2,23 +2,21 @@
 stops after its epoch (checkpointed), goes back to the queue, and resumes from that checkpoint
 once the user work is done."""
 
-import uuid
 from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.reference_models.service import reference_model
 from foundation.config import Settings
 from foundation.jobs.dispatch import unit_of_work_sending_jobs
 from foundation.jobs.payloads import SelfcheckPayload
 from foundation.jobs.queues import USER_QUEUE
 from foundation.jobs.service import create_job
 from foundation.models import Job, JobStatus
-from foundation.runs import repository, service
 from tests.app.services import WorkerProcess, wait_for
 from tests.app.submissions.conftest import start_from_an_idle_queue
 from tests.data import DataSource
+from tests.training_jobs import queue_cornet_z_training
 
 
 def job_row(factory: sessionmaker[Session], job_id: int) -> Job:
@@ -26,17 +24,6 @@ def job_row(factory: sessionmaker[Session], job_id: int) -> Job:
         job = session.get(Job, job_id)
         assert job is not None
         return job
-
-
-def start_training(settings: Settings, factory: sessionmaker[Session], dataset: Path) -> int:
-    name = f"yield-cornet_z-{uuid.uuid4().hex[:6]}"
-    with unit_of_work_sending_jobs(factory, settings) as session:
-        model = repository.add(session, reference_model(session, name, "cornet_z"))
-        job = service.create_training_job(
-            session, model, "cpu-quick", str(dataset), per_class=10, val_per_class=2, epochs=2,
-            parametrization="test", benchmarks=["CIFAR10-top1"],
-        )  # fmt: skip
-    return job.id
 
 
 def queue_user_job(settings: Settings, factory: sessionmaker[Session]) -> int:
@@ -54,7 +41,9 @@ def test_training_pauses_for_user_work_and_resumes_from_its_checkpoint(
     start_from_an_idle_queue(settings, session_factory)
     worker = WorkerProcess(settings, tmp_path / "gpu.log", name="trainer", queues="gpu")
     try:
-        job_id = start_training(settings, session_factory, data_source("cifar10"))
+        job_id = queue_cornet_z_training(
+            settings, session_factory, data_source("cifar10"), name_prefix="yield", epochs=2
+        )
         # Past the check before training: the job reports preparing its images, or training.
         wait_for(lambda: job_row(session_factory, job_id).message, 120, "training to start")
         user_job = queue_user_job(settings, session_factory)
