@@ -1,5 +1,6 @@
 """Activation extraction (scoring spec §2.3): batches of preprocessed images through a model,
-forward hooks on named modules, copies of their outputs, flattened into xarray DataArrays.
+forward hooks on named modules keep their outputs (copied where the model later changes them
+in place), flattened into xarray DataArrays.
 
 For recurrent models every firing of a hooked module is one time step: ``IT.output-t0``,
 ``IT.output-t1``... Feed-forward models keep the plain name (the last firing, as Brain-Score).

@@ -87,9 +87,9 @@ def train_epoch(
     device = next(model.parameters()).device
     meter = EpochMeter(device)
     criterion = nn.CrossEntropyLoss()
+    if counter.exhausted:
+        return None
     for index, (images, labels) in enumerate(loader):
-        if counter.exhausted:
-            return None
         lr = set_learning_rate(optimizer, profile.learning_rate(epoch + index / steps_per_epoch))
         images = images.to(device, non_blocking=True)
         labels = labels.to(device, non_blocking=True)
@@ -104,6 +104,8 @@ def train_epoch(
             report = _report("train", meter, profile, epoch, counter, steps_per_epoch, lr)
             if emit is not None:
                 emit(report)
+        if counter.exhausted and index + 1 < steps_per_epoch:
+            return None  # here, not before the next fetch: that batch would be read for nothing
     loss_mean, accuracy, _rate = meter.read()
     return loss_mean, accuracy, meter.epoch_rate()
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 import torch
 
-from scoring.training.loop import EpochMeter
+from scoring.training.loop import EpochMeter, StepCounter, train_epoch
+from scoring.training.profiles import get_profile
 
 
 def test_meter_means_are_exact_and_a_step_builds_no_tensor_from_host_data(
@@ -25,3 +26,28 @@ def test_meter_means_are_exact_and_a_step_builds_no_tensor_from_host_data(
     loss, accuracy, _rate = meter.read()
     assert loss == pytest.approx((0.5 * 3 + 2.0 * 1) / 4)
     assert accuracy == pytest.approx(3 / 4)
+
+
+class _CountingLoader:
+    """Four batches of two 1-feature examples; counts how many were fetched."""
+
+    def __init__(self) -> None:
+        self.fetched = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        for _ in range(4):
+            self.fetched += 1
+            yield torch.randn(2, 1), torch.tensor([0, 1])
+
+
+@pytest.mark.parametrize(("max_steps", "fetched", "finished"), [(2, 2, False), (4, 4, True)])
+def test_max_steps_stops_without_fetching_a_batch_it_drops(
+    max_steps: int, fetched: int, finished: bool
+) -> None:
+    model = torch.nn.Linear(1, 2)
+    loader = _CountingLoader()
+    counter = StepCounter(global_step=0, max_steps=max_steps)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    metrics = train_epoch(model, loader, 4, optimizer, get_profile("cpu-quick"), 0, counter, None)
+    assert loader.fetched == fetched and counter.global_step == max_steps
+    assert (metrics is not None) is finished  # an epoch that max_steps ends exactly is kept
