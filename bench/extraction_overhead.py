@@ -4,9 +4,13 @@ batch size, images and thread count; prints medians, the spread and the ratio.
 Both run once at the timed size first (warm-up), then in rounds whose order rotates (plain
 first, then ours first, ...); throughputs are medians over rounds, with min-max.
 
-Both loops decode and preprocess the images with the same code; the extraction adds the
-forward hooks, the copies of every hooked output (every time step), flattening and the
-xarray assembly with stimulus metadata.
+Both loops decode and preprocess the images with the same code and run the same forward
+passes; the extraction adds what it does on top (the timed work is the whole call on both
+sides): the forward hooks, keeping every hooked output (every time step; copied only for
+layers the model changes in place later), flattening and the xarray assembly with stimulus
+metadata. The warm-up call also lets the extractor learn which layers need copies. Both clocks
+are printed: wall and process CPU time (steadier on a shared machine), with the ratio of the
+medians and the median of the per-round ratios.
 
     PYTHONPATH=. python bench/extraction_overhead.py --model cornet_s --images 128 --threads 2
 """
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import statistics
 import tempfile
 import time
@@ -95,18 +100,21 @@ def main() -> None:
         }
         for run in runs.values():  # warm-up: the timed images and batch size, once each
             run()
+        load = os.getloadavg()
         times = rounds(runs, args.repeats)
     print(f"model {args.model}  layers {layers}  images {args.images}  batch {args.batch}")
     print(f"threads {args.threads}  input {info.input_size}px  medians of {args.repeats} rounds, "
-          "order rotated each round, after one warm-up run of each at this size")  # fmt: skip
+          "order rotated each round, after one warm-up run of each at this size; load average "
+          f"{load[0]:.1f} at start, {os.getloadavg()[0]:.1f} at the end")  # fmt: skip
     for index, clock in enumerate(("wall", "cpu")):
         plain = [args.images / t[index] for t in times["plain"]]
         ours = [args.images / t[index] for t in times["ours"]]
         base, extra = statistics.median(plain), statistics.median(ours)
+        paired = statistics.median(o / p for o, p in zip(ours, plain, strict=True))
         print(f"[{clock:4}] plain model(x): {base:7.2f} images/s "
               f"({min(plain):.2f}-{max(plain):.2f})   extraction: {extra:7.2f} images/s "
-              f"({min(ours):.2f}-{max(ours):.2f})"
-              f"   ours/plain {extra / base:.3f}")  # fmt: skip
+              f"({min(ours):.2f}-{max(ours):.2f})   ours/plain {extra / base:.3f} "
+              f"(median of per-round ratios {paired:.3f})")  # fmt: skip
 
 
 if __name__ == "__main__":

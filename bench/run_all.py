@@ -52,16 +52,17 @@ class Entry:
 
 ENTRIES = [
     Entry("extraction_overhead", "Activation extraction vs a plain forward loop",
-          "images/s of our hooked extraction (copies, flattening, xarray assembly) vs `model(x)`",
+          "images/s of our hooked extraction (hooks, flattening, xarray assembly) vs `model(x)`",
           ["bench/extraction_overhead.py", "--model", "cornet_s", "--images", "16", "--batch", "16",
-           "--threads", "2", "--repeats", "5"]),
+           "--threads", "1", "--repeats", "5"]),
     Entry("pls_vs_sklearn", "Neural predictivity vs scikit-learn",
           "our PLS vs sklearn's PLSRegression in the same pipeline (SYNTHETIC data, small setting)",
           ["-c", SMALL_PLS_SNIPPET]),
     Entry("training_throughput", "Training throughput vs a plain PyTorch loop",
-          "images/s of `scoring.training.train` vs a hand-written loop, same model/data/batch",
+          "images/s of `scoring.training.train` vs a hand-written loop, same model/data/batch, "
+          "the same steps timed on both sides",
           ["bench/training_throughput.py", "--model", "tiny", "--steps", "25", "--warmup", "5",
-           "--repeats", "3", "--per-class", "60"]),
+           "--repeats", "3", "--threads", "1"]),
     Entry("pls_vs_brainscore", "PLS predictivity and ceiling vs Brain-Score 2.4.2's own code",
           "our neural predictivity and internal-consistency ceiling vs Brain-Score's "
           "(`brainscore-vision==2.4.2` in its own venv under var/, built with pip on first use) "

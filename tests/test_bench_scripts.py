@@ -85,3 +85,18 @@ def test_pls_bench_alternates_two_sides_and_reports_medians_and_agreement(
     finally:
         for side in sides:
             side.close()
+
+
+def test_training_bench_warms_each_loop_up_once_then_rotates_the_order() -> None:
+    from bench.training_throughput import rounds, summary
+
+    calls: list[str] = []
+
+    def loop(name: str, seconds: float):  # type: ignore[no-untyped-def]
+        return lambda: calls.append(name) or (seconds, seconds / 2)
+
+    times = rounds({"ours": loop("ours", 2.0), "plain": loop("plain", 1.0)}, repeats=3)
+    assert calls == ["ours", "plain", "ours", "plain", "plain", "ours", "ours", "plain"]
+    assert [len(runs) for runs in times.values()] == [3, 3]
+    wall, cpu = summary(times, images=100)
+    assert "ours/plain 0.500" in wall and "ours/plain 0.500" in cpu

@@ -19,27 +19,27 @@ EpochMetrics = tuple[float, float, float]  # loss, accuracy, images/s
 
 @dataclass
 class EpochMeter:
-    """Running sums kept on the device (no host sync per step), summed over ranks on read."""
+    """Running sums kept on the device (no host sync per step), summed over ranks on read.
+
+    The image count is known on the host and stays there: building it as a device tensor each
+    step would be a host-to-device copy, which on CUDA waits for the stream (a sync per step).
+    """
 
     device: torch.device
-    sums: torch.Tensor = field(init=False)
+    sums: torch.Tensor = field(init=False)  # loss * images, correct
+    images: int = 0
     images_at_last_report: float = 0.0
     time_at_last_report: float = field(default_factory=time.perf_counter)
     started: float = field(default_factory=time.perf_counter)
 
     def __post_init__(self) -> None:
-        self.sums = torch.zeros(3, dtype=torch.float64, device=self.device)
+        self.sums = torch.zeros(2, dtype=torch.float64, device=self.device)
 
     def add(self, loss: torch.Tensor, logits: torch.Tensor, labels: torch.Tensor) -> None:
         count = labels.numel()
         correct = (logits.argmax(dim=1) == labels).sum()
-        self.sums += torch.stack(
-            [
-                loss.detach().double() * count,
-                correct.double(),
-                torch.tensor(float(count), dtype=torch.float64, device=self.device),
-            ]
-        )
+        self.sums += torch.stack([loss.detach().double() * count, correct.double()])
+        self.images += count
 
     def epoch_rate(self) -> float:
         """Images/s of all ranks since the epoch began, as of the latest ``read``."""
@@ -47,7 +47,8 @@ class EpochMeter:
 
     def read(self) -> tuple[float, float, float]:
         """(mean loss, accuracy, images/s since the previous read), all ranks together."""
-        totals = all_reduce_sum(self.sums.clone())
+        images_here = torch.tensor([float(self.images)], dtype=torch.float64, device=self.device)
+        totals = all_reduce_sum(torch.cat([self.sums, images_here]))
         loss_sum, correct, images = (float(value) for value in totals)
         now = time.perf_counter()
         rate = (images - self.images_at_last_report) / max(now - self.time_at_last_report, 1e-9)
@@ -86,9 +87,9 @@ def train_epoch(
     device = next(model.parameters()).device
     meter = EpochMeter(device)
     criterion = nn.CrossEntropyLoss()
+    if counter.exhausted:
+        return None
     for index, (images, labels) in enumerate(loader):
-        if counter.exhausted:
-            return None
         lr = set_learning_rate(optimizer, profile.learning_rate(epoch + index / steps_per_epoch))
         images = images.to(device, non_blocking=True)
         labels = labels.to(device, non_blocking=True)
@@ -103,6 +104,8 @@ def train_epoch(
             report = _report("train", meter, profile, epoch, counter, steps_per_epoch, lr)
             if emit is not None:
                 emit(report)
+        if counter.exhausted and index + 1 < steps_per_epoch:
+            return None  # here, not before the next fetch: that batch would be read for nothing
     loss_mean, accuracy, _rate = meter.read()
     return loss_mean, accuracy, meter.epoch_rate()
 

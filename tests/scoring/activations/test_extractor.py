@@ -101,3 +101,95 @@ def test_unit_names_are_fixed_width_strings_so_xarray_copies_are_one_memcpy(tmp_
         "net.V1.output-t0.23",
     ]
     assert set(assembly["layer"].values) == {"V1.output-t0"}
+
+
+def _copy_every_firing(model: torch.nn.Module, images: torch.Tensor, layers: list[str]) -> dict:
+    """The extraction before hooks kept outputs without copies: a clone of every firing."""
+    firings: dict[str, list[np.ndarray]] = {layer: [] for layer in layers}
+    handles = [
+        model.get_submodule(layer).register_forward_hook(
+            lambda _m, _i, out, layer=layer: firings[layer].append(out.detach().clone().numpy())
+        )
+        for layer in layers
+    ]
+    with torch.no_grad():
+        model(images)
+    for handle in handles:
+        handle.remove()
+    return firings
+
+
+@pytest.mark.parametrize(
+    ("name", "temporal", "layers"),
+    [
+        ("cornet_s", True, ["V1.output", "V2.output", "V4.output", "IT.output"]),
+        ("cornet_z", False, ["V1.conv", "V1.output", "V2.output", "IT.output"]),
+    ],
+)
+def test_activations_equal_copies_of_every_firing_bit_for_bit(
+    stimuli: StimulusSet, name: str, temporal: bool, layers: list[str]
+) -> None:
+    model = create_model(name).eval()
+    extractor = Extractor(model, name, SMALL, temporal=temporal, batch_size=2)
+    result, _ = extractor.raw(stimuli, layers)  # 3 batches, the last one padded
+    batches = [
+        _copy_every_firing(model, load_batch([stimuli.path(i) for i in ids], SMALL), layers)
+        for ids, _ in padded_batches(stimuli.stimulus_ids, 2)
+    ]
+    for layer in layers:
+        firings = len(batches[0][layer])
+        for step in range(firings if temporal else 1):
+            key = f"{layer}-t{step}" if temporal else layer
+            index = step if temporal else -1
+            expected = np.concatenate([b[layer][index].reshape(2, -1) for b in batches])[:5]
+            assert np.array_equal(result[key], expected), key
+
+
+class _ChangedAfterTheHook(torch.nn.Module):
+    """``kept`` fires, then its output is changed in place; ``untouched`` is left alone."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.kept, self.untouched = torch.nn.Identity(), torch.nn.Identity()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.kept(x * 1.0)
+        z = self.untouched(y + 1.0)
+        return y.mul_(-1.0) + z
+
+
+def test_an_output_changed_in_place_after_the_hook_is_copied_and_the_batch_rerun(
+    stimuli: StimulusSet,
+) -> None:
+    extractor = Extractor(_ChangedAfterTheHook(), "changed", SMALL, batch_size=2)
+    images = load_batch([stimuli.path(i) for i in stimuli.stimulus_ids], SMALL).reshape(5, -1)
+    for _ in range(2):  # the first call detects the change; the second copies from the start
+        result, _ = extractor.raw(stimuli, ["kept", "untouched"])
+        assert np.array_equal(result["kept"], images.numpy())
+        assert np.array_equal(result["untouched"], images.numpy() + 1.0)
+        assert extractor.copied_layers == {"kept"}
+
+
+class _ChangesItsLastOutputNextCall(torch.nn.Module):
+    """Keeps its previous output and scales it in place at the next call (state across calls)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.out = torch.nn.Identity()
+        self.previous: torch.Tensor | None = None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.previous is not None:
+            self.previous.mul_(0.0)
+        self.previous = self.out(x * 1.0)
+        return self.previous
+
+
+def test_an_output_changed_by_a_later_batch_is_extracted_again_with_copies(
+    stimuli: StimulusSet,
+) -> None:
+    extractor = Extractor(_ChangesItsLastOutputNextCall(), "stateful", SMALL, batch_size=2)
+    result, _ = extractor.raw(stimuli, ["out"])
+    images = load_batch([stimuli.path(i) for i in stimuli.stimulus_ids], SMALL).reshape(5, -1)
+    assert np.array_equal(result["out"], images.numpy())
+    assert extractor.copied_layers == {"out"}
