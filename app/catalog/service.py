@@ -256,14 +256,18 @@ def _jobs(session: Session, viewer: Viewer, model: Model) -> list[JobSummaryOut]
 
 
 NOT_INSTALLED = "not installed"
+NOT_APPLICABLE = "not applicable"
 IMPORT_COMMAND = "ventral data import --assembly F.nc --stimuli F.csv --images F.zip"
 
 
 def score_state(status: ScoreStatus, details: dict[str, object]) -> str:
-    """A failure for missing data is "not installed": nothing went wrong with the model."""
+    """A failure for missing data is "not installed", one for a benchmark that cannot apply to
+    the model (no layer for its region) "not applicable": nothing went wrong with the model."""
     reason = str(details.get("reason") or "")
     if status is ScoreStatus.failed and reason.startswith("data not installed"):
         return NOT_INSTALLED
+    if status is ScoreStatus.failed and reason.startswith("not applicable"):
+        return NOT_APPLICABLE
     return status.value
 
 

@@ -65,6 +65,8 @@ def _missing_title(row: LeaderboardRow, column: Column, node: NodeValue) -> str:
             return "missing: not scored"
         if cell.reason and cell.reason.startswith("data not installed"):
             return f"not installed: {cell.reason}"
+        if cell.reason and cell.reason.startswith("not applicable"):
+            return cell.reason
         reason = f": {cell.reason}" if cell.reason else ""
         return f"missing (score {cell.status.value}){reason}"
     return (

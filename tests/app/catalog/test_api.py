@@ -168,6 +168,7 @@ def _failed_scores_model(factory: sessionmaker[Session]) -> None:
             "Kar2019-ost": "data not installed: missing dicarlo.Kar2019 (import them with "
             "`ventral data import`)",
             "CIFAR10-top1": "scoring failed: RuntimeError: CUDA out of memory",
+            "Coggan2024.V1-rsa": "not applicable: half-failed commits no layer to V1",
         }
         for identifier, reason in reasons.items():
             session.add(
@@ -194,7 +195,10 @@ def test_not_installed_is_grey_with_its_reason_and_a_real_failure_red_with_its_r
     }
     assert scores["Kar2019-ost"]["state"] == "not installed"
     assert scores["CIFAR10-top1"]["state"] == "failed"
+    assert scores["Coggan2024.V1-rsa"]["state"] == "not applicable"
     page = board_client.get("/models/half-failed").text
+    grey_na = '<td class="status-not-applicable">not applicable<br><small class="reason">'
+    assert grey_na + "not applicable: half-failed commits no layer to V1" in page
     grey = '<td class="status-not-installed">not installed<br><small class="reason">'
     assert grey + "data not installed: missing dicarlo.Kar2019" in page
     red = '<td class="status-failed">failed<br><small class="reason">'
