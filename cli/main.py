@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import time
 from pathlib import Path
 
 import typer
@@ -75,8 +76,7 @@ def serve(
     try:
         run_web(settings, host, port, workers)
     finally:
-        for process in worker_processes:
-            stop_process(process)
+        stop_processes(worker_processes)
 
 
 def start_local_workers() -> list[subprocess.Popen[bytes]]:
@@ -278,23 +278,29 @@ def run_gpu_workers(command: list[str], gpus: str) -> None:
         for process in processes:
             process.wait()
     finally:
-        for process in processes:
-            stop_process(process)
+        stop_processes(processes)
 
 
 def _exit_on_signal(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def stop_process(process: subprocess.Popen[bytes], grace_seconds: float = 15) -> None:
-    if process.poll() is not None:
-        return
-    process.terminate()
-    try:
-        process.wait(grace_seconds)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+def stop_processes(processes: list[subprocess.Popen[bytes]], grace_seconds: float = 15) -> None:
+    """Ask every worker to stop at once, give them ``grace_seconds`` together to finish their
+    task, then kill what is left. A second SIGTERM or Ctrl-C while they stop is ignored: it
+    would otherwise abort this loop and leave the remaining workers orphaned."""
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    running = [process for process in processes if process.poll() is None]
+    for process in running:
+        process.terminate()
+    deadline = time.monotonic() + grace_seconds
+    for process in running:
+        try:
+            process.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 if __name__ == "__main__":

@@ -125,6 +125,28 @@ def test_serve_runs_jobs_end_to_end_without_servers(
     wait_for(lambda: process_group_gone(process.pid), 10, "the embedded worker to exit")
 
 
+def test_a_second_sigterm_while_workers_stop_leaves_no_worker_behind(
+    start_serve: Callable[[], Served], run_cli: Callable[..., Result]
+) -> None:
+    """Stopping ``serve`` twice (a second Ctrl-C, a supervisor's repeated TERM) while a worker
+    finishes its job used to abort the shutdown loop and orphan the other worker."""
+    assert run_cli("db", "upgrade").exit_code == 0
+    url, process, log = start_serve()
+    wait_healthy(url, process, log)
+    queued = run_cli("jobs", "selfcheck", "--steps", "60", "--step-seconds", "0.25", "--no-wait")
+    assert queued.exit_code == 0, queued.output
+    wait_for(
+        lambda: httpx.get(f"{url}/api/v1/jobs/1").json()["status"] == "running",
+        60,
+        "the self-check to run",
+    )
+    os.kill(process.pid, signal.SIGTERM)
+    time.sleep(1.5)  # the web server is down; the busy worker is finishing its job
+    os.kill(process.pid, signal.SIGTERM)
+    assert process.wait(40) is not None
+    wait_for(lambda: process_group_gone(process.pid), 10, "both embedded workers to exit")
+
+
 def test_user_create_admin(run_cli: Callable[..., Result]) -> None:
     assert run_cli("db", "upgrade").exit_code == 0
     created = run_cli("user", "create", "Ada@Example.org", "--admin", "--password", "pw1")
