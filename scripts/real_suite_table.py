@@ -75,7 +75,8 @@ def main() -> None:
                 continue
             layer = score.details.get("layer", "")
             record = {"model": model, "benchmark": benchmark, "raw": score.raw,
-                      "ceiling": score.ceiling, "ceiled": score.ceiled, "layer": layer}  # fmt: skip
+                      "ceiling": score.ceiling, "ceiled": score.ceiled, "layer": layer,
+                      "layer_choice": score.details.get("layer_choice")}  # fmt: skip
             selection = score.details.get("layer_selection")
             if selection is not None:
                 layer = f"{layer} (chosen on {selection['selected_on']})"
