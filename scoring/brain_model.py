@@ -160,13 +160,17 @@ class BrainModel:
         )
         return _restore_presentation(cached, stimuli)
 
-    def _compute_recording(
-        self, stimuli: StimulusSet, region: str, layer: str, time_bins: list[TimeBin]
-    ) -> xr.DataArray:
+    def _steps(self, region: str, time_bins: list[TimeBin]) -> list[int]:
+        """The model time step serving each bin (spec §2.5; 0 for feed-forward models)."""
         mapping = (self.info.time_mapping or {}).get(region) if self.info.recurrent else None
         if self.info.recurrent and mapping is None:
             raise ValueError(f"{self.identifier} has no time mapping for region {region!r}")
-        steps = steps_for_bins(mapping, time_bins)
+        return steps_for_bins(mapping, time_bins, self.info.onset_steps.get(region, 0))
+
+    def _compute_recording(
+        self, stimuli: StimulusSet, region: str, layer: str, time_bins: list[TimeBin]
+    ) -> xr.DataArray:
+        steps = self._steps(region, time_bins)
         arrays, shapes = self.extractor.raw(stimuli, [layer])
         names = [time_step_name(layer, s) if self.info.recurrent else layer for s in steps]
         per_bin = [
@@ -188,6 +192,7 @@ class BrainModel:
             stimulus_set=stimuli.identifier, stimulus_sha1=stimulus_set_sha1(stimuli),
             layer=layer, region=region, time_bins=time_bins_key(time_bins),
             pca=None if self.pca is None else self.pca.settings(), kind="recording",
+            time_steps=tuple(self._steps(region, time_bins)) if self.info.recurrent else None,
         )  # fmt: skip
 
     # ------------------------------------------------------------------ behaviour

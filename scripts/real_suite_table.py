@@ -21,12 +21,26 @@ from pathlib import Path
 
 import torch
 
-from scoring.benchmarks import NotApplicable
+from scoring.benchmarks import DataNotInstalled, NotApplicable
 from scoring.benchmarks.presets import benchmark_tree, get_preset
 from scoring.benchmarks.run import score_model
 from scoring.data.build import ensure_built
 
-BUILDS = ("kriegeskorte2008", "majajhong2015-subset25", "coggan2024", "geirhos2021")
+BUILDS = (
+    "kriegeskorte2008",
+    "majajhong2015-subset25",
+    "coggan2024",
+    "geirhos2021",
+    "imagenet-sample",
+)
+
+
+def weight_builds(models: list[str]) -> list[str]:
+    """The data builds holding the models' ImageNet-trained weights (none for the others)."""
+    from scoring.models import model_info
+
+    builds = [model_info(model).built_weights for model in models]
+    return list(dict.fromkeys(build[0] for build in builds if build is not None))
 
 
 def real_benchmarks() -> list[str]:
@@ -47,14 +61,15 @@ def main() -> None:
     parser.add_argument("--keep-cache", action="store_true", help="reuse earlier activations")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
+    builds = [*BUILDS, *weight_builds(args.models)]
     folders = ensure_built(
-        BUILDS,
+        builds,
         data_dir=args.data / "built",
         cache_dir=args.data / "sources",
         mirror=os.environ.get("VENTRAL_DATA_MIRROR"),
         progress=False,
     )
-    data_dirs = tuple(folders[name] for name in BUILDS)
+    data_dirs = tuple(folders[name] for name in builds)
     lines = [
         "| model | benchmark | raw | ceiling | ceiled | layer |",
         "|---|---|---:|---:|---:|---|",
@@ -69,13 +84,15 @@ def main() -> None:
             torch.manual_seed(0)
             try:
                 score = score_model(model, benchmark, data_dir=data_dirs, cache_dir=cache)
-            except NotApplicable as reason:
+            except (NotApplicable, DataNotInstalled) as reason:
                 print(json.dumps({"model": model, "benchmark": benchmark, "na": str(reason)}))
-                lines.append(f"| {model} | {benchmark} | not applicable | | | |")
+                state = "not applicable" if isinstance(reason, NotApplicable) else "not installed"
+                lines.append(f"| {model} | {benchmark} | {state} | | | |")
                 continue
             layer = score.details.get("layer", "")
             record = {"model": model, "benchmark": benchmark, "raw": score.raw,
-                      "ceiling": score.ceiling, "ceiled": score.ceiled, "layer": layer}  # fmt: skip
+                      "ceiling": score.ceiling, "ceiled": score.ceiled, "layer": layer,
+                      "layer_choice": score.details.get("layer_choice")}  # fmt: skip
             selection = score.details.get("layer_selection")
             if selection is not None:
                 layer = f"{layer} (chosen on {selection['selected_on']})"

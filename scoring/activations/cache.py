@@ -1,9 +1,10 @@
 """A disk cache of activations: netCDF files named by a hash of everything they depend on.
 
 The key holds the model id, the weights' sha256, the preprocessing, the stimulus set's id and
-hash, the layer, the region, the time bins and the PCA settings (Brain-Score's CORnet cache
-forgot region and time bins, so V4 could be served IT's responses; scoring spec §5). A JSON file
-beside each entry spells out its key. No pickle.
+hash, the layer, the region, the time bins (and, for recurrent models, the steps serving them)
+and the PCA settings (Brain-Score's CORnet cache forgot region and time bins, so V4 could be
+served IT's responses; scoring spec §5). A JSON file beside each entry spells out its key.
+No pickle.
 """
 
 from __future__ import annotations
@@ -32,9 +33,15 @@ class CacheKey:
     time_bins: tuple[tuple[int, int], ...] | None = None
     pca: dict[str, object] | None = None
     kind: str = "activations"
+    # The model time step serving each bin (recurrent models): a changed time mapping must not
+    # be served the old steps' responses.
+    time_steps: tuple[int, ...] | None = None
 
     def digest(self) -> str:
-        text = json.dumps(asdict(self), sort_keys=True, default=str)
+        fields = asdict(self)
+        if fields["time_steps"] is None:  # left out: feed-forward entries keep their digests
+            del fields["time_steps"]
+        text = json.dumps(fields, sort_keys=True, default=str)
         return hashlib.sha256(text.encode()).hexdigest()
 
 

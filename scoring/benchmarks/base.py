@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeAlias
 
+import numpy as np
+
 from scoring.score import Score
 
 CeilingConvention = Literal["none", "r/c", "(r/c)^2", "r^2/c", "r/sqrt(c)", "fixed r/c"]
@@ -44,6 +46,18 @@ class DataNotInstalled(RuntimeError):
 
 class NotApplicable(RuntimeError):
     """The model cannot take this benchmark (e.g. no 10-way CIFAR head); the message says why."""
+
+
+CONSTANT_FEATURES = "the model's features are constant on these images"
+
+
+def require_varying_features(features: Any, where: str) -> None:
+    """``NotApplicable`` when every image (rows of ``features``) gets the same features (an
+    area the signal has not reached yet): no metric can relate them to the data, and
+    correlations with a constant are NaN. ``where`` names the layer and time."""
+    rows = np.asarray(features).reshape(len(features), -1)
+    if len(rows) > 1 and bool((rows == rows[0]).all()):
+        raise NotApplicable(f"{CONSTANT_FEATURES} ({where})")
 
 
 @dataclass(frozen=True)

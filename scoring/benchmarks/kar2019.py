@@ -17,6 +17,7 @@ from scoring.benchmarks.base import (
     BrainModel,
     DataDirs,
     DataFile,
+    NotApplicable,
     Progress,
     stimulus_files,
 )
@@ -48,6 +49,12 @@ class Kar2019Ost(Benchmark):
         self.n_splits = n_splits
 
     def score(self, brain_model: BrainModel, progress: Progress) -> Score:
+        committed = getattr(brain_model, "region_layers", None)
+        if committed is not None and "IT" not in committed:
+            raise NotApplicable(
+                f"{brain_model.identifier} commits no layer to IT, and {self.identifier} does "
+                "no layer selection"
+            )
         stimuli = data.stimulus_set(self, *STIMULI, verify=self.verify_sha1)
         assembly = data.assembly(self, SOLUTION_TIMES, stimuli, self.verify_sha1)
         targets = {name: primate_solution_times(assembly, name) for name in decoders(assembly)}

@@ -10,10 +10,10 @@ resamples of the images. 5 components (fixed beforehand, not tuned on any model'
 the fit well below the 23 degrees of freedom of 24 centred images; a fixed small number never
 shrinks the predictions towards the training mean, the case where leave-one-out correlations
 turn negative by construction. RSA was the alternative; it is left to the RSA benchmarks and
-this one keeps the paper's per-site predictivity. No layer selection: offline there are no
-other HvM recordings to select on, and choosing the layer on the 25 scored images would be
-circular, so a model committing no layer to the region is not applicable (as in the RSA
-benchmarks). Ceiling: split-half reliability over the 28
+this one keeps the paper's per-site predictivity. No layer selection on these images (with 25
+images it would be circular): a model committing no layer to the region gets one chosen on the
+other real data sets of the region (``scoring.benchmarks.run.HELD_OUT_SELECTION``), and is not
+applicable when none is installed. Ceiling: split-half reliability over the 28
 repetitions (10 random halves, Spearman–Brown, median over sites), as the full benchmark;
 ceiled = raw / ceiling, so that a negative predictivity stays negative ((r/c)² would square
 it into a positive score).
@@ -104,9 +104,9 @@ def _info(region: str) -> BenchmarkInfo:
             f"{region} layer. Each image is predicted by a PLS fit ({N_COMPONENTS} components) "
             "on the other 24; score = median over sites of Pearson r across the 25 "
             "predictions; ceiling = split-half reliability over repetitions (Spearman–Brown). "
-            "Not comparable with the full MajajHong2015 benchmark (2,560 images); models "
-            "committing no layer to the region are not applicable (no layer selection on "
-            "these images). Data: "
+            "Not comparable with the full MajajHong2015 benchmark (2,560 images); a model "
+            "committing no layer to the region is scored with the layer chosen on the other "
+            "real data sets of the region, never on these images. Data: "
             "brain-score/brainio_contrib test data (no license stated; HvM metadata MIT); cite "
             "Majaj, Hong et al. 2015."
         ),

@@ -22,6 +22,7 @@ from scoring.benchmarks.base import (
     DataDirs,
     DataFile,
     Progress,
+    require_varying_features,
 )
 from scoring.data.stimuli import StimulusSet
 from scoring.metrics.neural import (
@@ -93,6 +94,7 @@ class NeuralPredictivityBenchmark(Benchmark):
         progress(0.1, f"{self.identifier}: recording {self.region} on {len(stimuli)} images")
         brain_model.start_recording(self.region, [TIME_BIN])
         source = brain_model.look_at(stimuli)
+        require_varying_features(source.transpose("presentation", ...).values, self._where(source))
         progress(0.7, f"{self.identifier}: predictivity")
         raw = self.predictivity(source, average_repetitions(trials))
         ceiled = ceil_score(raw, ceiling.raw, ceiling.error, self.convention)
@@ -105,6 +107,10 @@ class NeuralPredictivityBenchmark(Benchmark):
             ceiled=ceiled.ceiled,
             details=details,
         )
+
+    def _where(self, source: xr.DataArray) -> str:
+        layer = _source_details(source).get("layer", self.region)
+        return f"{layer}, {TIME_BIN[0]}–{TIME_BIN[1]} ms"
 
     def predictivity(self, source: xr.DataArray, target: xr.DataArray) -> Score:
         """Cross-validated PLS predictivity of the repetition-averaged ``target``."""

@@ -27,6 +27,7 @@ from scoring.benchmarks.base import (
     DataFile,
     NotApplicable,
     Progress,
+    require_varying_features,
 )
 from scoring.data.stimuli import StimulusSet
 from scoring.metrics.rsa import Cells, Comparison, rdm, rsa_score
@@ -197,6 +198,8 @@ def _region_features(
     order = _positions(recording["stimulus_id"].values, stimuli.stimulus_ids)
     values = np.asarray(recording.transpose("presentation", ...).values)[order]
     layer = committed.get(region, region) if committed is not None else region
+    start, end = spec.time_bin
+    require_varying_features(values, f"{layer}, {start}–{end} ms")
     return values.reshape(len(order), -1), str(layer)
 
 
@@ -210,6 +213,7 @@ def _readout_features(
     features = np.asarray(brain_model.readout_features(placed), dtype=np.float64)
     info = getattr(brain_model, "info", None)
     layer = str(getattr(info, "behavioral_readout", "behavioral readout"))
+    require_varying_features(features, layer)
     return features.reshape(len(stimuli), -1), layer
 
 

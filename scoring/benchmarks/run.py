@@ -13,7 +13,7 @@ selection stays without PCA: its benchmark has no real images and tests must run
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -138,7 +138,14 @@ def score_model(
         cache_dir=cache_dir,
     )
     score = benchmark(brain_model, progress=progress)
-    return _with_selection(score, choice, model_name, selected_on)
+    details = {**score.details, "model": model_name}
+    if region is not None and region in region_layers:
+        details["layer_choice"] = layer_choice(
+            model_name, region, region_layers[region], choice, selected_on, benchmark.identifier
+        )
+    if choice is not None:
+        details["layer_selection"] = _selection_record(choice, selected_on)
+    return replace(score, details=details)
 
 
 def benchmark_region(benchmark: Benchmark) -> str | None:
@@ -201,11 +208,21 @@ def select_layer_on(
             region_layers={region: layer},
             cache_dir=cache_dir,
         )
-        values = [selector(candidate).ceiled for selector in selectors]
-        finite = [float(value) for value in values if value is not None and value == value]
+        values = [_selection_value(selector, candidate) for selector in selectors]
+        finite = [value for value in values if value is not None]
         scores[layer] = sum(finite) / len(finite) if finite else float("-inf")
     best = max(scores, key=lambda layer: scores[layer])
     return LayerChoice(region, best, scores)
+
+
+def _selection_value(selector: Benchmark, candidate: BrainModel) -> float | None:
+    """The selector's ceiled score of one candidate layer; None when there is none (NaN, or
+    not applicable there, e.g. a layer whose features are constant on the selector's images)."""
+    try:
+        value = selector(candidate).ceiled
+    except NotApplicable:
+        return None
+    return None if value is None or value != value else float(value)
 
 
 def built_weights(model_name: str, data_dir: DataDirs | None) -> Path | None:
@@ -288,26 +305,33 @@ def _selection_benchmark(
     return selector
 
 
-def _with_selection(
-    score: Score, choice: LayerChoice | None, model_name: str, selected_on: str | None
-) -> Score:
-    details = {**score.details, "model": model_name}
-    if choice is not None:
-        # selected_on == the benchmark itself: the layer was chosen on the scored images
-        details["layer_selection"] = {
-            "region": choice.region,
-            "scores": dict(choice.scores),
-            "selected_on": selected_on,
-            "pca_components": choice.pca_components,
-        }
-    return Score(
-        raw=score.raw,
-        error=score.error,
-        ceiling=score.ceiling,
-        ceiling_error=score.ceiling_error,
-        ceiled=score.ceiled,
-        details=details,
-    )
+def layer_choice(
+    model_name: str,
+    region: str,
+    layer: str,
+    choice: LayerChoice | None,
+    selected_on: str | None,
+    benchmark_id: str,
+) -> dict[str, str]:
+    """How the scored layer was chosen: the model's commitment rule (no data), or the §2.4
+    argmax on held-out data (or, for the synthetic benchmarks, on the scored data themselves);
+    the candidates' selection scores are in ``layer_selection``."""
+    from scoring.models import model_info
+
+    record = {"region": region, "layer": layer}
+    if choice is None:
+        return {**record, "method": "rule", "rule": model_info(model_name).commitment_rule}
+    method = "selection on the scored data" if selected_on == benchmark_id else "held-out selection"
+    return {**record, "method": method, "selected_on": str(selected_on)}
+
+
+def _selection_record(choice: LayerChoice, selected_on: str | None) -> dict[str, Any]:
+    return {
+        "region": choice.region,
+        "scores": dict(choice.scores),
+        "selected_on": selected_on,
+        "pca_components": choice.pca_components,
+    }
 
 
 def summary(score: Score) -> dict[str, Any]:

@@ -9,6 +9,7 @@ from torch import nn
 from scoring.models.cornet import (
     CORNET_BIBTEX,
     CORNET_REFERENCE,
+    CORnetRT,
     CORnetSCircuit,
     build_cornet_rt,
     build_cornet_s,
@@ -18,9 +19,15 @@ from scoring.models.registry import ModelInfo, register_model
 
 AREA_OUTPUTS = {region: f"{region}.output" for region in ("V1", "V2", "V4", "IT")}
 AREA_CANDIDATES = (*AREA_OUTPUTS.values(), "decoder.avgpool")
+AREA_RULE = "anatomical: the model's own area of that name (CORnet's one-to-one commitment)"
 # Onsets of the reference CORnet-S mapping (scoring spec §2.5); each recurrent area spans 200 ms.
 S_ONSETS = {"V1": 50, "V2": 70, "V4": 90, "IT": 100}
 S_WINDOW_MS = 200
+# CORnet-RT is unrolled biologically: all areas step on one clock and the image reaches the k-th
+# area at step k (earlier, its response is the same for every image). One 20 ms step, the
+# latency between successive areas in the CORnet-S mapping (V1 50, V2 70, V4 90 ms), from 50 ms:
+# the areas' first image-driven steps start at V1 50, V2 70, V4 90 and IT 110 ms.
+RT_CLOCK = (50, 20, 5)
 
 
 def cornet_s_time_mapping(circuit: CORnetSCircuit) -> dict[str, tuple[int, int, int]]:
@@ -39,6 +46,7 @@ CORNET_Z = ModelInfo(
     num_classes=1000,
     depth=5,
     region_layers=AREA_OUTPUTS,
+    commitment_rule=AREA_RULE,
     behavioral_readout="decoder.avgpool",
     candidate_layers=AREA_CANDIDATES,
     reference=CORNET_REFERENCE,
@@ -53,11 +61,11 @@ CORNET_RT = ModelInfo(
     num_classes=1000,
     depth=9,
     region_layers=AREA_OUTPUTS,
+    commitment_rule=AREA_RULE,
     behavioral_readout="decoder.avgpool",
     candidate_layers=AREA_CANDIDATES,
-    # Brain-Score's CORnet-R2 commitment (= this model): V1 at step 0 only, the other areas
-    # over 5 steps from 50/70 ms; its V4/IT bins are 70,105/110,140,175/170,210/200 ms apart.
-    time_mapping={"V1": (50, 100, 1), "V2": (50, 30, 5), "V4": (70, 35, 5), "IT": (70, 35, 5)},
+    time_mapping=dict.fromkeys(CORnetRT.areas, RT_CLOCK),
+    onset_steps={area: step for step, area in enumerate(CORnetRT.areas)},
     recurrent=True,
     reference=CORNET_REFERENCE,
     bibtex=CORNET_BIBTEX,
@@ -72,6 +80,7 @@ CORNET_S = ModelInfo(
     num_classes=1000,
     depth=15,
     region_layers=AREA_OUTPUTS,
+    commitment_rule=AREA_RULE,
     behavioral_readout="decoder.avgpool",
     candidate_layers=AREA_CANDIDATES,
     time_mapping=cornet_s_time_mapping(CORnetSCircuit()),

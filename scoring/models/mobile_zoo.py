@@ -1,11 +1,11 @@
 """Registry entries for the ImageNet-trained mobile networks (weights from the data step).
 
-Region commitments (docs/models.md, "Region commitments"): a fixed rule, no data, so that no real
-benchmark ever scores a layer chosen on its own data: each region gets the last layer at the
-resolution CORnet commits to it (spec §2.4 sizes at 224 px: V1 56, V2 28, V4 14, IT 7), i.e. at
-1/4, 1/8, 1/16 and 1/32 of the input. The spec §2.4 procedure needs the public HvM images, which
-an installation does not have; ``scripts/select_imagenet_commitments.py`` runs it on
-MajajHong2015-subset25 (which would then no longer be held out for these models).
+Region commitments (docs/models.md, "Region commitments"): V1 and V2 by a fixed rule that uses
+no data (the last layer at the resolution CORnet commits to the area, spec §2.4 sizes at 224 px:
+V1 56, V2 28, i.e. 1/4 and 1/8 of the input), so no benchmark scores a V1/V2 layer chosen on its
+own data. V4 and IT are not committed: spec §2.4 chooses them by the neural score over the
+candidate layers, which ``scoring.benchmarks.run`` does at scoring time on the *other* installed
+data sets of the region (``HELD_OUT_SELECTION``), never on the scored one.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from scoring.models.mobile import (
     MobileNetV1,
     MobileNetV2,
 )
-from scoring.models.registry import ModelInfo, model_info, register_model
+from scoring.models.registry import ModelInfo, register_model
 
 TFLITE_MEAN = (128 / 255,) * 3  # the TFLite input quantization: (p - 128) / 128, in [-1, 1]
 TFLITE_STD = (128 / 255,) * 3
@@ -44,13 +44,11 @@ HOWARD_2017 = (
 SANDLER_2018 = "Sandler et al. MobileNetV2: Inverted Residuals and Linear Bottlenecks. CVPR 2018"
 TAN_2019 = "Tan, Le. EfficientNet: Rethinking Model Scaling for CNNs. ICML 2019 (Lite variants)"
 
-# Region -> layer: the last layer at 1/4 (V1), 1/8 (V2), 1/16 (V4) and 1/32 (IT) of the input.
-_V1_RULE = {
-    "V1": "features.block3",
-    "V2": "features.block5",
-    "V4": "features.block11",
-    "IT": "features.block13",
-}
+COMMITMENT_RULE = (
+    "data-free resolution rule: the last layer at 1/4 (V1) or 1/8 (V2) of the input resolution"
+)
+# Region -> layer: the last layer at 1/4 (V1) and 1/8 (V2) of the input.
+_V1_RULE = {"V1": "features.block3", "V2": "features.block5"}
 COMMITMENTS: dict[str, dict[str, str]] = {
     "mobilenet_v1_1.0_224": _V1_RULE,
     "mobilenet_v1_0.75_192": _V1_RULE,
@@ -59,26 +57,18 @@ COMMITMENTS: dict[str, dict[str, str]] = {
     "mobilenet_v2_1.0_224": {
         "V1": "features.block2",
         "V2": "features.block5",
-        "V4": "features.block12",
-        "IT": "features.conv_last",
     },
     "efficientnet_lite0": {
         "V1": "features.stage2_block2",
         "V2": "features.stage3_block2",
-        "V4": "features.stage5_block3",
-        "IT": "features.head",
     },
     "efficientnet_lite1": {
         "V1": "features.stage2_block3",
         "V2": "features.stage3_block3",
-        "V4": "features.stage5_block4",
-        "IT": "features.head",
     },
     "efficientnet_lite2": {
         "V1": "features.stage2_block3",
         "V2": "features.stage3_block3",
-        "V4": "features.stage5_block4",
-        "IT": "features.head",
     },
 }
 
@@ -102,6 +92,7 @@ def _info(
         num_classes=1000,
         depth=depth,
         region_layers=dict(COMMITMENTS[name]),
+        commitment_rule=COMMITMENT_RULE,
         behavioral_readout="classifier.avgpool",
         candidate_layers=candidates,
         mean=LITE_MEAN if lite else TFLITE_MEAN,
@@ -204,15 +195,3 @@ for _index in range(3):
     )(_lite)
 
 IMAGENET_TRAINED = tuple(COMMITMENTS)
-
-
-def _coarse(candidates: tuple[str, ...], v2_layer: str) -> tuple[str, ...]:
-    """The candidates after the V2 layer: 1/8 of the input resolution or coarser."""
-    return candidates[candidates.index(v2_layer) :] if v2_layer in candidates else candidates
-
-
-# Where scripts/select_imagenet_commitments.py chooses V4 and IT from (§2.4 on subset25).
-V4_IT_CANDIDATES = {
-    name: _coarse(model_info(name).candidate_layers, COMMITMENTS[name]["V2"])
-    for name in IMAGENET_TRAINED
-}

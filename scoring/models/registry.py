@@ -27,8 +27,11 @@ class ModelInfo:
     ``depth`` follows the CORnet paper (Kubilius et al. 2019, Fig. 3): the number of
     convolutional and fully-connected layers on the longest path from input to output, a
     weight-shared (recurrent) layer counted once. ``region_layers`` maps a brain region to a
-    dotted module name; ``time_mapping`` maps a region to ``(start_ms, step_ms, n_steps)``
-    (step t covers [start + t*step, start + (t+1)*step)), ``None`` for feed-forward models.
+    dotted module name, committed as ``commitment_rule`` says (shown with every score);
+    ``time_mapping`` maps a region to ``(start_ms, step_ms, n_steps)`` (step t covers
+    [start + t*step, start + (t+1)*step)), ``None`` for feed-forward models. ``onset_steps``
+    gives, per region, the first step at which the image has reached it (a biologically
+    unrolled network's areas are silent before): earlier steps never serve a time bin.
     """
 
     name: str
@@ -40,6 +43,8 @@ class ModelInfo:
     behavioral_readout: str
     candidate_layers: tuple[str, ...] = ()
     time_mapping: TimeMapping | None = None
+    onset_steps: Mapping[str, int] = field(default_factory=dict)
+    commitment_rule: str = "the model's registered commitment"
     recurrent: bool = False
     mean: tuple[float, float, float] = IMAGENET_MEAN
     std: tuple[float, float, float] = IMAGENET_STD

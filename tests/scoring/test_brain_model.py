@@ -53,6 +53,18 @@ def test_it_recording_uses_the_mapped_time_steps(few: StimulusSet) -> None:
     assert np.array_equal(recording.values[..., 2], steps["IT.output-t1"].values)
 
 
+def test_cornet_rt_serves_every_bin_from_a_step_the_image_has_reached(few: StimulusSet) -> None:
+    """The 70-170 ms bin once went to step 0 of V4 and IT, before the image reaches them: the
+    same response for every image (NaN scores on MajajHong2015-subset25)."""
+    model = load_brain_model("cornet_rt")
+    for region in ("V1", "V2", "V4", "IT"):
+        model.start_recording(region, [(70, 170), (0, 250), (200, 210)])
+        recording = model.look_at(few)
+        for position in range(recording.sizes["time_bin"]):
+            responses = recording.values[..., position]
+            assert not (responses == responses[0]).all(), (region, position)
+
+
 def test_probabilities_task_fits_a_readout_and_orders_choices_by_first_appearance(
     data_source: DataSource, tmp_path: Path
 ) -> None:

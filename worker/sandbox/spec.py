@@ -98,14 +98,15 @@ def architecture_spec(
 ) -> ArchitectureSpec:
     """Outputs, normalisation and time steps from the registry's ``model_info(arch)``.
 
-    ``layers`` maps output keys to layer names; by default the model's committed regions, or
-    every candidate layer (keyed by its own name) for a model whose layers are still to be chosen.
+    ``layers`` maps output keys to layer names; by default the model's committed regions, plus
+    every candidate layer (keyed by its own name) when some region's layer is still to be chosen.
     """
     from scoring.models import model_info  # the model zoo is only needed for this job type
 
     info = model_info(arch)
     if layers is None:
-        layers = info.region_layers or {layer: layer for layer in info.candidate_layers}
+        candidates = {} if info.precommitted else {layer: layer for layer in info.candidate_layers}
+        layers = {**candidates, **info.region_layers}
     outputs = {str(key): layer for key, layer in layers.items()}
     steps = {region: n for region, (_s, _w, n) in (info.time_mapping or {}).items() if n > 1}
     return ArchitectureSpec(

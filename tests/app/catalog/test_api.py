@@ -293,3 +293,21 @@ def _check_the_above_ceiling_page(board_client: TestClient) -> None:
     assert bars["CIFAR10-top1"]["high"] == 1.0 and bars["CIFAR10-top1"]["low"] > 0.5
     assert bars["CIFAR10H-i2n"]["value"] == 1.15 and bars["CIFAR10H-i2n"]["high"] <= 1.15
     assert "exceeds the ceiling" in bars["CIFAR10H-i2n"]["note"]
+
+
+def test_a_model_page_says_where_the_layers_it_does_not_commit_come_from(
+    board_client: TestClient, board_factory: sessionmaker[Session]
+):
+    """ImageNet models commit V1/V2 only; V4/IT are chosen per benchmark on held-out data."""
+    with board_factory() as session:
+        if session.scalar(sa.select(Model.id).where(Model.name == "selects-v4-it")) is None:
+            add_scored_model(
+                session,
+                "selects-v4-it",
+                {"CIFAR10H-i2n": 0.2},
+                region_commitments={"V1": {"layer": "features.block3", "time": None}},
+                model_metadata={"layer_selection": True},
+            )
+            session.commit()
+    page = board_client.get("/models/selects-v4-it").text
+    assert "Regions without a layer here are chosen per benchmark" in page

@@ -65,8 +65,16 @@ def test_every_key_field_changes_the_digest() -> None:
         replace(base, stimulus_sha1="sha2"),
         replace(base, preprocessing={"input_size": 256}),
         replace(base, pca={"n_components": 1000}),
+        replace(base, time_steps=(0,)),
+        replace(base, time_steps=(1,)),
     ]
     assert len({key.digest() for key in [base, *variants]}) == len(variants) + 1
+
+
+def test_keys_without_time_steps_keep_the_digest_they_had_before_the_field() -> None:
+    """Feed-forward models' cached activations stay valid (digest computed before the field)."""
+    key = CacheKey("resnet20_cifar10", "abc", {}, "hvm", "sha", "layer3", "IT", ((70, 170),))
+    assert key.digest() == "c7906dd8fe93021608bb3cbaa68cb31f1d05258bc5d5b457200d1511226fd7d6"
 
 
 def test_different_time_bins_are_stored_apart(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from scoring.activations.temporal import step_for_bin, steps_for_bins
 from scoring.models import model_info
 
@@ -30,3 +32,13 @@ def test_tie_goes_to_the_earlier_step_and_v4_uses_four_steps() -> None:
 
 def test_feed_forward_models_serve_every_bin_from_the_single_step() -> None:
     assert steps_for_bins(None, [(70, 170), (170, 270)]) == [0, 0]
+
+
+def test_steps_before_the_onset_never_serve_a_bin() -> None:
+    """An area the image has not reached yet answers every image alike: the nearest step at or
+    after the onset serves instead."""
+    bins = [(0, 250), (70, 170), (120, 130), (130, 140)]
+    assert steps_for_bins((50, 20, 5), bins) == [0, 1, 3, 4]
+    assert steps_for_bins((50, 20, 5), bins, onset=3) == [3, 3, 3, 4]
+    with pytest.raises(ValueError, match="onset step 5"):
+        step_for_bin((50, 20, 5), (70, 170), onset=5)

@@ -57,7 +57,9 @@ class StandInModel:
         """Pixels of each image at 8×8, flattened (a pixel baseline)."""
         return np.stack([_pixels(stimuli.path(sid)) for sid in stimuli.stimulus_ids])
 
-    def look_at(self, stimuli: StimulusSet, number_of_trials: int = 1) -> xr.DataArray:
+    def look_at(
+        self, stimuli: StimulusSet, number_of_trials: int = 1, stimulus_degrees: float = 8.0
+    ) -> xr.DataArray:
         ids = stimuli.stimulus_ids
         if self.features_over_time is not None:
             _region, bins = self.recorded[-1]

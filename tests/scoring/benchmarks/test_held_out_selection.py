@@ -66,6 +66,7 @@ def test_a_cifar_resnet_is_scored_with_the_layer_chosen_on_the_other_data(
     best = max(scores.values())
     assert score.details["layer"] == next(k for k, v in scores.items() if v == best)
     assert -1 < score.raw < 1 and score.ceiled == score.ceiled
+    assert score.details["layer_choice"]["method"] == "held-out selection"
     # each recorded selection score is the selector's ceiled score of that layer
     layer = score.details["layer"]
     committed = load_brain_model(
@@ -94,3 +95,34 @@ def test_a_model_with_commitments_is_scored_on_them_without_selection(
     score = score_model("cornet_z", "Coggan2024.IT-rsa", data_dir=folders, cache_dir=tmp_path)
     assert score.details["layer"] == "IT.output"
     assert "layer_selection" not in score.details
+    assert score.details["layer_choice"]["method"] == "rule"
+    assert score.details["layer_choice"]["rule"].startswith("anatomical")
+
+
+def test_an_imagenet_model_chooses_v4_held_out_and_commits_v1_by_its_rule(
+    built_data: BuiltData, folders: tuple[Path, ...], tmp_path: Path
+) -> None:
+    model = "mobilenet_v1_0.25_128"  # the smallest ImageNet network
+    info = model_info(model)
+    assert set(info.region_layers) == {"V1", "V2"}  # V4 and IT are chosen at scoring time
+    data_dirs = (*folders, built_data("imagenet-mobilenets"))
+    score = score_model(model, "MajajHong2015-subset25.V4", data_dir=data_dirs, cache_dir=tmp_path)
+    selection = score.details["layer_selection"]
+    assert selection["selected_on"] == "Coggan2024.V4-rsa"
+    assert list(selection["scores"]) == list(info.candidate_layers)
+    best = max(selection["scores"], key=lambda layer: selection["scores"][layer])
+    assert score.details["layer"] == best
+    assert score.details["layer_choice"] == {
+        "region": "V4",
+        "layer": best,
+        "method": "held-out selection",
+        "selected_on": "Coggan2024.V4-rsa",
+    }
+    v1 = score_model(model, "Coggan2024.V1-rsa", data_dir=data_dirs, cache_dir=tmp_path)
+    assert "layer_selection" not in v1.details
+    assert v1.details["layer_choice"] == {
+        "region": "V1",
+        "layer": "features.block3",
+        "method": "rule",
+        "rule": info.commitment_rule,
+    }

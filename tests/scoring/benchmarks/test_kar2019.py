@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
+import pytest
 import xarray as xr
 
+from scoring.benchmarks import NotApplicable, load_benchmark
 from scoring.benchmarks.kar2019 import by_decoder_values, decoders, primate_solution_times
+from scoring.brain_model import load_brain_model
 from scoring.score import Score
 
 
@@ -35,3 +39,11 @@ def test_by_decoder_values_are_json_ready() -> None:
     assert (
         by_decoder_values(Score(raw=0.2, error=0.01, ceiling=0.79, ceiled=0.2 / 0.79))["raw"] == 0.2
     )
+
+
+def test_a_model_committing_no_it_layer_is_not_applicable(tmp_path: Path) -> None:
+    """A generic model (or an ImageNet model, whose IT layer is chosen per benchmark) has no IT
+    layer to record 18 bins from: not applicable, not a crash."""
+    benchmark = load_benchmark("Kar2019-ost", data_dir=tmp_path)
+    with pytest.raises(NotApplicable, match="commits no layer to IT"):
+        benchmark.score(load_brain_model("resnet20_cifar10"), lambda *_: None)

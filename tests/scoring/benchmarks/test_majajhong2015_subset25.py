@@ -74,3 +74,27 @@ def test_a_model_committing_no_layer_is_not_applicable_rather_than_selected_on_i
     benchmark = load_benchmark("MajajHong2015-subset25.V4", data_dir=subset25)
     with pytest.raises(NotApplicable, match="no layer selection"):
         benchmark(load_brain_model("resnet20_cifar10"))
+
+
+def test_constant_features_are_not_applicable_rather_than_nan(
+    subset25: Path, stand_in: type
+) -> None:
+    benchmark = load_benchmark("MajajHong2015-subset25.V4", data_dir=subset25)
+    stimuli, _ = benchmark.trials()
+    blank = stand_in({sid: np.full(6, 0.5) for sid in stimuli.stimulus_ids})
+    with pytest.raises(
+        NotApplicable, match=r"^the model's features are constant on these images \("
+    ):
+        benchmark(blank)
+
+
+@pytest.mark.parametrize("region", ["V4", "IT"])
+def test_cornet_rt_gets_a_score_from_the_steps_the_image_has_reached(
+    subset25: Path, region: str, tmp_path: Path
+) -> None:
+    """Its 70-170 ms bin was once served by a step before the image reached V4/IT: NaN."""
+    torch.manual_seed(0)
+    score = score_model(
+        "cornet_rt", f"MajajHong2015-subset25.{region}", data_dir=subset25, cache_dir=tmp_path
+    )
+    assert np.isfinite([score.raw, score.ceiled]).all() and -1 < score.raw < 1

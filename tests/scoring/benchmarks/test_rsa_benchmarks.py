@@ -15,6 +15,7 @@ from scoring.activations.preprocess import place_on_screen
 from scoring.benchmarks import NotApplicable, load_benchmark
 from scoring.benchmarks.rsa import RSABenchmark, coggan_rsm
 from scoring.brain_model import BrainModel, extract_activations, load_brain_model
+from scoring.data.stimuli import StimulusSet
 from tests.data import BuiltData
 
 KRIEGESKORTE = ("IT-monkey-rsa", "IT-human-rsa", "similarity-rsa")
@@ -123,3 +124,26 @@ def test_a_model_without_a_region_layer_is_not_applicable(
     benchmark = load_benchmark(identifier, data_dir=folders)
     with pytest.raises(NotApplicable, match="commits no layer"):
         benchmark(load_brain_model("resnet20_cifar10"))
+
+
+@pytest.mark.parametrize(
+    "identifier",
+    ["Kriegeskorte2008.IT-human-rsa", "Kriegeskorte2008.similarity-rsa", "Coggan2024.V2-rsa"],
+)
+def test_constant_features_are_not_applicable_rather_than_nan(
+    identifier: str, folders: tuple[Path, ...], stand_in: type
+) -> None:
+    """Features the same for every image (an area the image has not reached) give no RDM."""
+
+    class Blank(stand_in):  # type: ignore[misc, valid-type]
+        def readout_features(self, stimuli: StimulusSet) -> np.ndarray:
+            return np.zeros((len(stimuli), 4))
+
+    benchmark = load_benchmark(identifier, data_dir=folders)
+    assert isinstance(benchmark, RSABenchmark)
+    stimuli = benchmark.subject_matrices()[0]
+    blank = Blank({sid: np.full(6, 0.5) for sid in stimuli.stimulus_ids})
+    with pytest.raises(
+        NotApplicable, match=r"^the model's features are constant on these images \("
+    ):
+        benchmark(blank)

@@ -85,6 +85,24 @@ def test_cornet_rt_runs_below_224_pixels() -> None:
         assert model(torch.rand(1, 3, 96, 96)).shape == (1, 1000)
 
 
+def test_cornet_rt_areas_answer_every_image_alike_until_their_onset_step() -> None:
+    """Biological unrolling: the image reaches V1 at step 0, V2 at 1, V4 at 2, IT at 3; before
+    that an area's response is the same for every image (no bin may be served from it)."""
+    info = model_info("cornet_rt")
+    model = create_model("cornet_rt").eval()
+    firings: dict[str, list[torch.Tensor]] = {area: [] for area in info.onset_steps}
+    for area, outputs in firings.items():
+        model.get_submodule(f"{area}.output").register_forward_hook(
+            lambda _m, _i, out, outputs=outputs: outputs.append(out.clone())
+        )
+    with torch.no_grad():
+        model(torch.rand(3, 3, 96, 96))
+    for area, outputs in firings.items():
+        varies = [not torch.equal(out, out[:1].expand_as(out)) for out in outputs]
+        onset = info.onset_steps[area]
+        assert varies == [False] * onset + [True] * (len(outputs) - onset), area
+
+
 def test_variants_carry_their_own_metadata() -> None:
     assert model_info("cornet_s").time_mapping == {
         "V1": (50, 100, 1), "V2": (70, 100, 2), "V4": (90, 50, 4), "IT": (100, 100, 2)
