@@ -73,9 +73,11 @@ def read_model(session: Session, name: str) -> Model:
 
 
 def default_benchmarks() -> list[str]:
+    """Every registered benchmark, those of the opening leaderboard views first."""
     from scoring.benchmarks import list_benchmarks
+    from scoring.benchmarks.presets import default_views_first
 
-    return list_benchmarks()
+    return default_views_first(list_benchmarks())
 
 
 def ensure_benchmark_row(session: Session, identifier: str, storage: Storage) -> Benchmark:

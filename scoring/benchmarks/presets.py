@@ -134,3 +134,21 @@ def get_preset(name: str) -> Preset:
         return PRESETS[name]
     except KeyError:
         raise KeyError(f"unknown preset {name!r}; known: {', '.join(PRESETS)}") from None
+
+
+def default_views_first(benchmarks: list[str]) -> list[str]:
+    """``benchmarks`` with the leaves of the default-view presets first (in
+    ``DEFAULT_PRESET_PREFERENCE`` order), then the rest as given: a model's score jobs run in
+    this order, so it is ranked on the opening view as early as its scoring allows."""
+    tree = benchmark_tree()
+    wanted = set(benchmarks)
+    first = [
+        leaf
+        for name in DEFAULT_PRESET_PREFERENCE
+        if name in PRESETS
+        for root in PRESETS[name].roots
+        for leaf in tree.leaves(root)
+        if leaf in wanted
+    ]
+    ordered = list(dict.fromkeys(first))
+    return ordered + [name for name in benchmarks if name not in ordered]
