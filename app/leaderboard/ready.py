@@ -33,6 +33,7 @@ from typing import Any
 
 import redis
 
+from app.leaderboard.single_flight import SingleFlight
 from foundation.board_version import BoardVersion
 
 log = logging.getLogger(__name__)
@@ -75,7 +76,7 @@ class ReadyViews:
         self._local_bytes = 0
         self._limit = local_bytes
         self._lock = threading.Lock()
-        self._flights: dict[str, threading.Event] = {}
+        self._flights: SingleFlight[Ready] = SingleFlight(self._lock)
         self.builds = 0
         """Renderings this process built (the tests count them)."""
 
@@ -85,24 +86,11 @@ class ReadyViews:
 
     def get(self, view: str, wanted: BoardVersion, build: Builder) -> Ready:
         """The view's rendering at a version covering ``wanted``, built at most once at a time."""
-        while True:
-            with self._lock:
-                found = self._covering(view, wanted)
-                if found is not None:
-                    return found
-                flight = self._flights.get(view)
-                leader = flight is None
-                if flight is None:
-                    flight = self._flights[view] = threading.Event()
-            if not leader:
-                flight.wait()
-                continue  # built (maybe at a version still too old: then one of us leads)
-            try:
-                return self._remember(view, self._fetch_or_build(view, wanted, build))
-            finally:
-                with self._lock:
-                    self._flights.pop(view, None)
-                flight.set()
+        return self._flights.run(
+            view,
+            lambda: self._covering(view, wanted),
+            lambda: self._remember(view, self._fetch_or_build(view, wanted, build)),
+        )
 
     def peek(self, view: str, wanted: BoardVersion) -> Ready | None:
         with self._lock:

@@ -17,10 +17,10 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import sqlalchemy as sa
 from sqlalchemy.engine import URL, Engine
@@ -31,6 +31,7 @@ from app.catalog.visibility import Viewer, can_see, is_admin
 from app.leaderboard import repository
 from app.leaderboard.entries import ModelEntry, model_entry
 from app.leaderboard.ready import covers
+from app.leaderboard.single_flight import SingleFlight
 from foundation import board_version
 from foundation.board_version import BoardVersion
 from foundation.db import create_db_engine
@@ -152,41 +153,13 @@ class _Snapshot:
     boards: OrderedDict[tuple[Any, ...], Leaderboard] = field(default_factory=OrderedDict)
 
 
-class _SingleFlight:
-    """One caller builds a missing value, the others wait for it (and then look again)."""
-
-    def __init__(self) -> None:
-        self._flights: dict[Any, threading.Event] = {}
-
-    def run(self, key: Any, lookup: Callable[[], T | None], build: Callable[[], T]) -> T:
-        while True:
-            with _CACHE_LOCK:
-                found = lookup()
-                if found is not None:
-                    return found
-                flight = self._flights.get(key)
-                leader = flight is None
-                if flight is None:
-                    flight = self._flights[key] = threading.Event()
-            if not leader:
-                flight.wait()
-                continue  # the leader stored it (or failed: then one of us leads)
-            try:
-                return build()
-            finally:
-                with _CACHE_LOCK:
-                    self._flights.pop(key, None)
-                flight.set()
-
-
-T = TypeVar("T")
 _CACHE: OrderedDict[str, _Snapshot] = OrderedDict()
 """The newest snapshot of each database (its URL and random instance)."""
 _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 8
 _BOARDS_PER_SNAPSHOT = 256
-_SNAPSHOTS = _SingleFlight()
-_BOARDS = _SingleFlight()
+_SNAPSHOTS: SingleFlight[_Snapshot] = SingleFlight(_CACHE_LOCK)
+_BOARDS: SingleFlight[Leaderboard] = SingleFlight(_CACHE_LOCK)
 FULL_REBUILD_AFTER_S = 3600.0
 """A snapshot older than this is rebuilt from scratch (the change log keeps a day)."""
 
