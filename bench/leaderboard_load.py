@@ -4,10 +4,10 @@ For each size (``--models``, default 1,000 and 10,000) × 30 benchmarks: seeds a
 PostgreSQL database (the benchmark catalogue of the tree plus extra rows flagged ``synthetic`` to
 reach 30; every score a random number, SYNTHETIC, only there to load the tables), serves the app
 with uvicorn (``--workers`` processes, default 1) on ``--port`` (default: a free loopback port) in
-a subprocess, and fires requests from ``--clients`` concurrent asyncio httpx clients (default 50,
-in this process, on the same machine) for ``--seconds`` per path and phase: first reads only,
-then reads while scores are being rewritten (``--writes-per-s`` UPDATEs of a random score, each
-its own transaction). Every response must be 200. The database is dropped afterwards.
+a subprocess, and fires requests from ``--clients`` concurrent aiohttp clients on uvloop
+(default 50, in this process, on the same machine) for ``--seconds`` per path and phase: first
+reads only, then reads while scores are being rewritten (``--writes-per-s`` UPDATEs of a random
+score, each its own transaction). Every response must be 200. The database is dropped afterwards.
 
 Wall-clock latencies on a loaded machine measure the machine; the server's own CPU time (its
 process and children, from /proc) per request does not: it is reported for ``--sequential``
@@ -40,9 +40,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import aiohttp
 import httpx
 import psycopg
 import sqlalchemy as sa
+import uvloop
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -257,26 +259,33 @@ class Writer:
 
 async def measure(base: str, path: str, clients: int, seconds: float) -> tuple[list[float], int]:
     """Latencies (s) of GETs of ``path`` by ``clients`` concurrent loops for ``seconds``, and
-    how many answers were not 200."""
+    how many answers were not 200.
+
+    aiohttp on uvloop, not httpx: the clients share the server's two cores, and httpx's
+    asyncio client spent ~2.6 ms of CPU per request here (the server ~0.3 ms), so with it the
+    bench measured its own clients (p99 ~650 ms while the server idled at a third of a core)."""
     latencies: list[float] = []
     errors = 0
     deadline = 0.0
 
-    async def client(session: httpx.AsyncClient) -> None:
+    async def client(session: aiohttp.ClientSession) -> None:
         nonlocal errors
         while time.perf_counter() < deadline:
             start = time.perf_counter()
             try:
-                response = await session.get(path)
-                errors += response.status_code != 200
-            except httpx.HTTPError as error:  # counted, and the server's log is shown
+                async with session.get(path) as response:
+                    await response.read()
+                    errors += response.status != 200
+            except aiohttp.ClientError as error:  # counted, and the server's log is shown
                 errors += 1
                 print(f"{path}: {type(error).__name__} {error}", flush=True)
             latencies.append(time.perf_counter() - start)
 
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as session:
-        await session.get(path)  # warm-up at the timed size: fills the caches of this view
+    connector = aiohttp.TCPConnector(limit=clients)
+    timeout = aiohttp.ClientTimeout(total=120)
+    async with aiohttp.ClientSession(base, connector=connector, timeout=timeout) as session:
+        async with session.get(path) as response:  # warm-up at the timed size
+            await response.read()
         deadline = time.perf_counter() + seconds
         await asyncio.gather(*(client(session) for _ in range(clients)))
     return latencies, errors
@@ -380,7 +389,7 @@ def _one_size(args: argparse.Namespace, n_models: int, root: Path) -> list[dict[
                     writer = Writer(url, rate) if rate else None
                     with writer or _nothing():
                         start, cpu = time.perf_counter(), server_cpu_s(pid)
-                        latencies, errors = asyncio.run(
+                        latencies, errors = uvloop.run(
                             measure(base, path, args.clients, args.seconds)
                         )
                         elapsed, cpu = time.perf_counter() - start, server_cpu_s(pid) - cpu

@@ -34,6 +34,13 @@ def optional_user(request: Request, session: SessionDep) -> User | None:
     return user
 
 
+def carries_credentials(request: Request) -> bool:
+    """Whether ``optional_user`` could find a user: an Authorization header, or a session that
+    names one. False answers "anonymous" without asking the database."""
+    session = request.scope.get("session") or {}
+    return "authorization" in request.headers or SESSION_USER_KEY in session
+
+
 def session_user(request: Request, session: SessionDep) -> User | None:
     """The signed-in user of the session cookie (None if signed out, unknown, deactivated, or
     the session was ended server-side)."""

@@ -4,7 +4,7 @@ or refused uploads) only for their owner and admins.
 Every service function of the board takes the viewer (a ``User`` or ``None``) explicitly.
 ``ViewerDep`` resolves the signed-in user through the accounts area's ``optional_user`` (session
 cookie or API token) once ``app.auth.dependencies`` exists; without it every request is
-anonymous. Tests override ``get_viewer``.
+anonymous. ``signed_out`` tells an anonymous request without a database session.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import importlib
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from fastapi import Depends, Request
@@ -31,14 +31,25 @@ def get_viewer(request: Request, session: SessionDep) -> User | None:
     return resolve(request, session) if resolve is not None else None
 
 
-@functools.cache
+def signed_out(request: Request) -> bool:
+    """True when the request carries no credentials at all, so ``get_viewer`` would answer None:
+    known without a database session (the leaderboard's anonymous views need none)."""
+    carries = _accounts("carries_credentials")
+    return carries is None or not carries(request)
+
+
 def _accounts_optional_user() -> Callable[..., User | None] | None:
+    return _accounts("optional_user")
+
+
+@functools.cache
+def _accounts(name: str) -> Callable[..., Any] | None:
     try:
         module = importlib.import_module("app.auth.dependencies")
     except ImportError:
         return None
-    resolve: Callable[..., User | None] | None = getattr(module, "optional_user", None)
-    return resolve
+    found: Callable[..., Any] | None = getattr(module, name, None)
+    return found
 
 
 ViewerDep = Annotated[User | None, Depends(get_viewer)]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -12,6 +13,13 @@ from foundation.db import unit_of_work
 
 
 def get_session(request: Request) -> Iterator[Session]:
+    with request_session(request) as session:
+        yield session
+
+
+@contextmanager
+def request_session(request: Request) -> Iterator[Session]:
+    """The unit of work of a request, for a route that opens it only on some paths."""
     state = request.app.state
     with unit_of_work(state.session_factory, state.job_sender) as session:
         yield session

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,11 +30,20 @@ class ModelEntry:
     extras: Mapping[str, float] = field(default_factory=dict, compare=False)
     has_weights: bool = True
     """False for a computed model with no weights at all (nothing to score yet)."""
+    origin: str = field(init=False, compare=False)
+    """``computed`` or the published source's key (``neurips2019-table``, ...)."""
+    identity: str = field(init=False, compare=False)
+    """The display name without case or punctuation: ``CORnet-S`` (paper), ``CORnet-S``
+    (website) and ``cornet_s`` name the same network."""
 
-    @property
-    def origin(self) -> str:
-        """``computed`` or the published source's key (``neurips2019-table``, ...)."""
-        return self.published_source or self.source.value
+    def __post_init__(self) -> None:
+        # Computed once, not as properties: a rebuild of the board reads both for every model
+        # (an enum's .value alone was a third of a 10,000-model rebuild).
+        object.__setattr__(self, "origin", self.published_source or str(self.source))
+        object.__setattr__(self, "identity", _NOT_ALPHANUMERIC.sub("", self.display_name.lower()))
+
+
+_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 
 
 def model_entry(row: Any) -> ModelEntry:

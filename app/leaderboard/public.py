@@ -3,7 +3,11 @@
 A signed-out visitor sees only published models, so one rendering per view serves them all:
 it is built from the anonymous board (``service.board_of`` with no viewer) and nothing of the
 request but the view's parameters goes in. Signed-in viewers get their own exact board instead
-(``service.leaderboard``)."""
+(``service.leaderboard``).
+
+A request served from ready bytes never leaves the event loop: the board version comes from a
+read shared with the concurrent requests (``app.leaderboard.versions``), the bytes from this
+process's copy; only a miss goes to the thread pool (Redis, or a build)."""
 
 from __future__ import annotations
 
@@ -13,11 +17,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from anyio import to_thread
 from fastapi import FastAPI
-from sqlalchemy.orm import Session
 
 from app.leaderboard import render, service
 from app.leaderboard.ready import Ready, ReadyViews
+from app.leaderboard.versions import SharedVersionReads
 from foundation.board_version import BoardVersion
 from scoring.benchmarks.presets import PRESETS
 
@@ -54,13 +59,18 @@ def default_views(root_path: str = "") -> list[PublicView]:
 def install(app: FastAPI, cache_url: str) -> None:
     app.state.board_views = ReadyViews.from_url(cache_url)
     app.state.board_hot_views = OrderedDict()
+    app.state.board_versions = SharedVersionReads(lambda: _committed_version(app))
 
 
-def ready(app: FastAPI, session: Session, view: PublicView) -> Ready:
-    """``view`` at a version covering the one committed now; raises ``UnknownPresetError`` or
-    ``UnknownColumnError`` for a view that cannot exist."""
+async def ready(app: FastAPI, view: PublicView) -> Ready:
+    """``view`` at a version covering the one committed when it was asked for; raises
+    ``UnknownPresetError`` or ``UnknownColumnError`` for a view that cannot exist."""
     _note_hot(app, view)
-    return ready_at(app, service.current_version(session), view)
+    versions: SharedVersionReads = app.state.board_versions
+    wanted = await versions.read()
+    views: ReadyViews = app.state.board_views
+    found = views.peek(view.key, wanted)
+    return found if found is not None else await to_thread.run_sync(ready_at, app, wanted, view)
 
 
 def ready_at(app: FastAPI, wanted: BoardVersion, view: PublicView) -> Ready:
@@ -82,6 +92,11 @@ def _note_hot(app: FastAPI, view: PublicView) -> None:
         hot.move_to_end(view)
         while len(hot) > HOT_VIEWS:
             hot.popitem(last=False)
+
+
+def _committed_version(app: FastAPI) -> BoardVersion:
+    with app.state.session_factory() as session:
+        return service.current_version(session)
 
 
 def _build(app: FastAPI, view: PublicView) -> tuple[BoardVersion, bytes]:

@@ -1,7 +1,9 @@
 """``/``: the leaderboard page, ``GET /api/v1/leaderboard`` and the view's CSV / BibTeX.
 
 A signed-out visitor's view is served as ready bytes shared by every web process
-(``app.leaderboard.public``); a signed-in viewer's board is their own (private models)."""
+(``app.leaderboard.public``), on the event loop: these routes are ``async`` and open no
+database session for a request without credentials. A signed-in viewer's board is their own
+(private models), built in the thread pool."""
 
 from __future__ import annotations
 
@@ -9,11 +11,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated, Literal
 
+from anyio import to_thread
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.catalog.visibility import ViewerDep
-from app.core.db import SessionDep
+from app.catalog.visibility import ViewerDep, get_viewer, signed_out
+from app.core.db import SessionDep, request_session
 from app.core.templates import templates
 from app.exports import service as exports
 from app.leaderboard import public, service
@@ -39,17 +42,20 @@ def whole_view(query: service.LeaderboardQuery) -> service.LeaderboardQuery:
 
 
 @router.get("/", response_class=HTMLResponse)
-def leaderboard_page(
+async def leaderboard_page(
     request: Request,
-    session: SessionDep,
-    viewer: ViewerDep,
     query: QueryDep,
     collapsed: Annotated[str, Query(max_length=2000)] = "",
 ) -> Response:
-    if viewer is None:
+    if signed_out(request):
         view = public.page_view(query, collapsed, request.scope.get("root_path", ""))
-        return _public(request, session, view, HTML_MEDIA_TYPE)
-    board = board_or_error(session, viewer, query)
+        return await _public(request, view, HTML_MEDIA_TYPE)
+    return await to_thread.run_sync(_viewer_page, request, query, collapsed)
+
+
+def _viewer_page(request: Request, query: service.LeaderboardQuery, collapsed: str) -> Response:
+    with request_session(request) as session:
+        board = board_or_error(session, get_viewer(request, session), query)
     fragment = board_fragment(board, folded_columns(board, collapsed))
     # The page around the board (header, signed-in user, CSRF tokens) is rendered per request.
     context = {"board_html": fragment.decode()}
@@ -57,15 +63,12 @@ def leaderboard_page(
 
 
 @router.get("/exports/leaderboard.csv")
-def leaderboard_csv(
-    request: Request, session: SessionDep, viewer: ViewerDep, query: QueryDep
-) -> Response:
+async def leaderboard_csv(request: Request, query: QueryDep) -> Response:
     """Every row of the view, not just the page shown."""
-    if viewer is None:
+    if signed_out(request):
         view = public.PublicView("csv", whole_view(query))
-        return _public(request, session, view, exports.CSV_MEDIA_TYPE)
-    board = board_or_error(session, viewer, whole_view(query))
-    return _ready(request, f"{board.tag}-csv", lambda: csv_body(board), exports.CSV_MEDIA_TYPE)
+        return await _public(request, view, exports.CSV_MEDIA_TYPE)
+    return await to_thread.run_sync(_viewer_board, request, whole_view(query), "csv")
 
 
 @router.get("/exports/leaderboard.bib")
@@ -76,29 +79,33 @@ def leaderboard_bibtex(session: SessionDep, viewer: ViewerDep, query: QueryDep) 
 
 
 @api_router.get("/leaderboard", response_model=LeaderboardOut)
-def leaderboard_api(
-    request: Request,
-    session: SessionDep,
-    viewer: ViewerDep,
-    query: QueryDep,
-    format: Literal["json", "csv"] = "json",
+async def leaderboard_api(
+    request: Request, query: QueryDep, format: Literal["json", "csv"] = "json"
 ) -> Response:
     """Ranked rows: model, aggregate, per-benchmark {raw, ceiled, error, status} (the shape of
     ``LeaderboardOut``, sent without re-validation for speed). Sent with an ETag naming the
     board version, the view and the models the viewer may see; ``If-None-Match`` gets a 304."""
-    media_type = exports.CSV_MEDIA_TYPE if format == "csv" else JSON_MEDIA_TYPE
-    if viewer is None:
-        return _public(request, session, public.PublicView(format, query), media_type)
-    board = board_or_error(session, viewer, query)
-    body = csv_body if format == "csv" else json_body
-    return _ready(request, f"{board.tag}-{format}", lambda: body(board), media_type)
+    if signed_out(request):
+        media_type = exports.CSV_MEDIA_TYPE if format == "csv" else JSON_MEDIA_TYPE
+        return await _public(request, public.PublicView(format, query), media_type)
+    return await to_thread.run_sync(_viewer_board, request, query, format)
 
 
-def _public(
-    request: Request, session: SessionDep, view: public.PublicView, media_type: str
+def _viewer_board(
+    request: Request, query: service.LeaderboardQuery, format: Literal["json", "csv"]
 ) -> Response:
+    """The signed-in viewer's own board (their private models), in the thread pool: the viewer
+    and the board need the database."""
+    with request_session(request) as session:
+        board = board_or_error(session, get_viewer(request, session), query)
+    if format == "csv":
+        return _ready(request, f"{board.tag}-csv", lambda: csv_body(board), exports.CSV_MEDIA_TYPE)
+    return _ready(request, f"{board.tag}-json", lambda: json_body(board), JSON_MEDIA_TYPE)
+
+
+async def _public(request: Request, view: public.PublicView, media_type: str) -> Response:
     try:
-        ready = public.ready(request.app, session, view)
+        ready = await public.ready(request.app, view)
     except (service.UnknownPresetError, service.UnknownColumnError) as error:
         raise HTTPException(422, str(error)) from None
     return _ready(request, f"{ready.etag}-{view.kind}", lambda: ready.body, media_type)

@@ -13,7 +13,6 @@ here); a model another source also lists is marked with those rows' names (``sam
 from __future__ import annotations
 
 import hashlib
-import re
 import threading
 import time
 from collections import OrderedDict
@@ -100,7 +99,7 @@ class LeaderboardQuery:
     limit: int = 100
 
 
-@dataclass
+@dataclass(slots=True)
 class LeaderboardRow:
     rank: int | None
     model: ModelEntry
@@ -228,7 +227,7 @@ def _build(
             values[model.id][preset.headline],
             values[model.id],
             snapshot.cells.get(model.id, {}),
-            tuple(twin.name for twin in twins[_identity(model)] if twin.origin != model.origin),
+            twins.get(model.id, ()),
         )
         for model in models
         if _source_matches(model, sources) and _listed(model, snapshot.cells.get(model.id, {}))
@@ -247,19 +246,18 @@ def _build(
     )
 
 
-_NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
-
-
-def _identity(model: ModelEntry) -> str:
-    """``CORnet-S`` (paper), ``CORnet-S`` (website) and ``cornet_s`` name the same network."""
-    return _NOT_ALPHANUMERIC.sub("", model.display_name.lower())
-
-
-def _same_models(models: list[ModelEntry]) -> dict[str, list[ModelEntry]]:
-    found: dict[str, list[ModelEntry]] = {}
+def _same_models(models: list[ModelEntry]) -> dict[int, tuple[str, ...]]:
+    """Per model listed by another source too, the names of those sources' rows."""
+    by_identity: dict[str, list[ModelEntry]] = {}
     for model in models:
-        found.setdefault(_identity(model), []).append(model)
-    return found
+        by_identity.setdefault(model.identity, []).append(model)
+    return {
+        model.id: names
+        for group in by_identity.values()
+        if len(group) > 1
+        for model in group
+        if (names := tuple(twin.name for twin in group if twin.origin != model.origin))
+    }
 
 
 def default_preset(session: Session) -> str:
@@ -525,7 +523,7 @@ def _source_matches(model: ModelEntry, sources: tuple[str, ...]) -> bool:
     """``sources`` holds ``computed``, ``published`` or a published source's key; empty = all."""
     if not sources or "all" in sources:
         return True
-    return model.source.value in sources or model.origin in sources
+    return model.source in sources or model.origin in sources
 
 
 def _matches(model: ModelEntry, query: LeaderboardQuery) -> bool:

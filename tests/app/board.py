@@ -1,8 +1,8 @@
 """Fixtures of the board's tests (leaderboard, plots, catalogue, browser): a PostgreSQL database
 of their own (so their rows never meet other areas' tests), seeded with the published results,
-plus a private model and its owner, another user and an admin; an app whose viewer a test
-chooses. tests/app/conftest.py and the browser tests import these; the database is made once per
-process."""
+plus a private model and its owner, another user and an admin; requests as a viewer a test
+chooses (``viewing_as``: a real API token). tests/app/conftest.py and the browser tests import
+these; the database is made once per process."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.catalog.visibility import get_viewer
+from app.auth.service import issue_token
 from app.main import create_app
 from app.published.service import seed_published
 from foundation import migrations
@@ -177,14 +177,21 @@ def board_client(board_app: FastAPI) -> Iterator[TestClient]:
 
 
 @contextmanager
-def viewing_as(app: FastAPI, factory: sessionmaker[Session], user_id: int | None) -> Iterator[None]:
-    """Requests inside the block are made as that user (``None``: anonymous)."""
-    user = None
-    if user_id is not None:
-        with factory() as session:
-            user = session.get(User, user_id)
-    app.dependency_overrides[get_viewer] = lambda: user
+def viewing_as(
+    client: TestClient, factory: sessionmaker[Session], user_id: int | None
+) -> Iterator[None]:
+    """Requests of ``client`` inside the block are made as that user, signed in with an API
+    token of theirs (``None``: anonymous, no credentials at all)."""
+    client.headers.pop("Authorization", None)
+    if user_id is None:
+        yield
+        return
+    with factory.begin() as session:
+        user = session.get(User, user_id)
+        assert user is not None
+        secret = issue_token(session, user, "tests: viewing_as").secret
+    client.headers["Authorization"] = f"Bearer {secret}"
     try:
         yield
     finally:
-        app.dependency_overrides.pop(get_viewer, None)
+        client.headers.pop("Authorization", None)

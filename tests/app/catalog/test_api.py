@@ -101,7 +101,7 @@ def test_a_private_model_is_hidden_from_others_everywhere(
         (people.owner_id, True),
         (people.admin_id, True),
     ):
-        with viewing_as(board_app, board_factory, user_id):
+        with viewing_as(board_client, board_factory, user_id):
             for name, url in urls.items():
                 assert (PRIVATE_MODEL in board_client.get(url).text) is sees, (name, user_id)
             detail = board_client.get(f"/api/v1/models/{PRIVATE_MODEL}")
@@ -206,7 +206,7 @@ def test_not_installed_is_grey_with_its_reason_and_a_real_failure_red_with_its_r
     assert "ventral data import --assembly" not in page
     board = board_client.get("/", params={"preset": "paper-2019", "q": "half-failed"}).text
     assert 'title="not installed: data not installed: missing dicarlo.Kar2019' in board
-    with viewing_as(board_app, board_factory, people.admin_id):
+    with viewing_as(board_client, board_factory, people.admin_id):
         admin_page = board_client.get("/models/half-failed").text
     assert "ventral data import --assembly" in admin_page
 

@@ -74,7 +74,7 @@ def test_pending_and_refused_uploads_are_seen_only_by_owner_and_admins(
         (people.owner_id, True),
         (people.admin_id, True),
     ):
-        with viewing_as(board_app, board_factory, user_id):
+        with viewing_as(board_client, board_factory, user_id):
             pages = {url: board_client.get(url) for url in urls}
             for name in unvalidated_models:
                 for url, response in pages.items():
@@ -107,7 +107,7 @@ def test_a_validated_public_upload_is_public(
         )
         session.commit()
     try:
-        with viewing_as(board_app, board_factory, None):
+        with viewing_as(board_client, board_factory, None):
             assert board_client.get("/api/v1/models/accepted-upload-net").status_code == 200
             assert "accepted-upload-net" in board_client.get("/exports/leaderboard.csv").text
     finally:

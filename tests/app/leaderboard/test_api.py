@@ -127,7 +127,7 @@ def test_a_private_model_is_seen_by_its_owner_and_admins_only(
         (people.owner_id, True),
         (people.admin_id, True),
     ):
-        with viewing_as(board_app, board_factory, user_id):
+        with viewing_as(board_client, board_factory, user_id):
             names = [row["model"] for row in rows(board_client, preset="paper-2019")]
             csv = board_client.get("/api/v1/leaderboard", params={"format": "csv"}).text
             page = board_client.get("/").text

@@ -95,7 +95,7 @@ def test_concurrent_requests_of_two_processes_build_a_view_once(
     def one(app: FastAPI) -> None:
         with board_factory() as session:
             start.wait()
-            bodies.append(public.ready(app, session, view).body)
+            bodies.append(public.ready_at(app, service.current_version(session), view).body)
 
     with pytest.MonkeyPatch.context() as patch:
         builds = _counting_builds(patch)
@@ -128,7 +128,7 @@ def test_writes_during_a_build_cost_one_more_build_not_one_each(
 
     def one() -> None:
         with board_factory() as session:
-            bodies.append(public.ready(board_app, session, view).body)
+            bodies.append(public.ready_at(board_app, service.current_version(session), view).body)
 
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(public, "_build", slow_first)
@@ -157,9 +157,9 @@ def test_no_cached_anonymous_body_holds_a_private_or_unvalidated_model(
     people: People,
     pending_model: str,
 ) -> None:
-    with viewing_as(board_app, board_factory, people.owner_id):  # the owner's board first
+    with viewing_as(board_client, board_factory, people.owner_id):  # the owner's board first
         assert PRIVATE_MODEL in board_client.get("/api/v1/leaderboard?limit=5000").text
-    with viewing_as(board_app, board_factory, None):
+    with viewing_as(board_client, board_factory, None):
         for path in ("/", "/api/v1/leaderboard", "/exports/leaderboard.csv"):
             for preset in ("", "paper-2019", "leaderboard", "offline"):
                 for params in ({}, {"source": "all", "limit": 5000}, {"q": "net"}):

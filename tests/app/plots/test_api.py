@@ -126,7 +126,7 @@ def test_a_private_model_appears_in_plots_for_its_owner_only(
 ):
     params = {"source": "all", "preset": "leaderboard", "x": "ImageNet-top1", "y": "IT"}
     for user_id, sees in ((None, False), (people.other_id, False), (people.owner_id, True)):
-        with viewing_as(board_app, board_factory, user_id):
+        with viewing_as(board_client, board_factory, user_id):
             names = [
                 p["model"] for p in plot(board_client, "benchmark-vs-benchmark", **params)["points"]
             ]
@@ -171,7 +171,7 @@ def test_circuitry_study_draws_each_variant_against_cornet_s(
                     visibility=Visibility.private,
                 )
             session.commit()
-    with viewing_as(board_app, board_factory, people.owner_id):
+    with viewing_as(board_client, board_factory, people.owner_id):
         body = plot(board_client, "circuitry")
     assert body["available"]
     point = next(p for p in body["points"] if p["model"] == "circuit-noskip")
