@@ -94,6 +94,12 @@ ENTRIES = [
           "transaction, and rendered the page around the board; no Redis)",
           ["bench/leaderboard_load.py", "--models", "1000", "10000", "--seconds", "10",
            "--commit", "f676831"]),
+    Entry("leaderboard_load_threadpool", "Leaderboard under load, before the event-loop path",
+          "the same load on the app of commit ccb83f2 (ready bytes, but every anonymous request "
+          "went through the thread pool with a database session and its own version read; the "
+          "whole heap walked by each full garbage collection)",
+          ["bench/leaderboard_load.py", "--models", "1000", "10000", "--seconds", "10",
+           "--commit", "ccb83f2"]),
     Entry("offline_suite", "The offline suite for one model, end to end",
           "every installed benchmark scored for the shipped ResNet-20 weights as the service's "
           "score jobs do (leaderboard parametrization, a fresh process per job), cold (empty "
