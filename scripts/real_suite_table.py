@@ -2,12 +2,14 @@
 print a markdown table (raw, ceiling, ceiled, layer) plus each model's wall time.
 
     VENTRAL_DATA_MIRROR=<folder of the sources> python scripts/real_suite_table.py \
-        [--data var/real-suite] [--threads 2] MODEL [MODEL ...]
+        [--data var/real-suite] [--threads 2] [--benchmark ID ...] MODEL [MODEL ...]
 
 The data builds land under ``--data`` (built once, reused). Each model starts with an empty
 activation cache of its own, so its wall time is that of a first scoring; models without shipped
 weights are scored at a fixed random initialisation (torch seed 0). Not-applicable benchmarks
-are listed with their reason.
+are listed with their reason. ``--benchmark`` (repeatable) scores only those benchmarks of the
+suite; each benchmark is scored at the same seed as in a whole-suite run (the seed is set before
+every benchmark), so its row is the one the whole run gives.
 """
 
 from __future__ import annotations
@@ -49,6 +51,17 @@ def real_benchmarks() -> list[str]:
     return list(dict.fromkeys(leaves))
 
 
+def chosen_benchmarks(requested: list[str] | None) -> list[str]:
+    """The suite's benchmarks, or only the ``requested`` ones (each must be in the suite)."""
+    suite = real_benchmarks()
+    if not requested:
+        return suite
+    unknown = [name for name in requested if name not in suite]
+    if unknown:
+        raise SystemExit(f"not in the real-offline suite: {', '.join(unknown)}")
+    return [name for name in suite if name in requested]
+
+
 def _cell(value: float | None) -> str:
     return "–" if value is None or value != value else f"{value:.3f}"
 
@@ -59,7 +72,11 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("var/real-suite"))
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--keep-cache", action="store_true", help="reuse earlier activations")
+    parser.add_argument(
+        "--benchmark", action="append", help="score only this benchmark of the suite (repeatable)"
+    )
     args = parser.parse_args()
+    benchmarks = chosen_benchmarks(args.benchmark)
     torch.set_num_threads(args.threads)
     builds = [*BUILDS, *weight_builds(args.models)]
     folders = ensure_built(
@@ -80,7 +97,7 @@ def main() -> None:
         if not args.keep_cache:
             shutil.rmtree(cache, ignore_errors=True)  # a cold cache: a first scoring's time
         started, cpu = time.perf_counter(), time.process_time()
-        for benchmark in real_benchmarks():
+        for benchmark in benchmarks:
             torch.manual_seed(0)
             try:
                 score = score_model(model, benchmark, data_dir=data_dirs, cache_dir=cache)
@@ -104,9 +121,10 @@ def main() -> None:
             )
         timings.append((model, time.perf_counter() - started, time.process_time() - cpu))
     print("\n".join(lines))
+    scope = f"{len(benchmarks)} of the suite's benchmarks" if args.benchmark else "whole real suite"
     for model, seconds, cpu_seconds in timings:
         print(
-            f"{model}: whole real suite in {seconds:.0f} s wall, {cpu_seconds:.0f} s CPU "
+            f"{model}: {scope} in {seconds:.0f} s wall, {cpu_seconds:.0f} s CPU "
             f"(all threads; {args.threads} torch threads)"
         )
 

@@ -1,5 +1,5 @@
-"""The activations cache: a hit returns identical arrays; region, time bins, weights and PCA
-settings are all part of the key (V4 and IT never collide)."""
+"""The activations cache: a hit returns identical arrays; model, region, time bins, weights and
+PCA settings are all part of the key (V4 and IT never collide, nor two models)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 import xarray as xr
 
 from scoring.activations.cache import ActivationsCache, CacheKey
@@ -54,10 +55,32 @@ def test_v4_and_it_never_collide(stimuli: StimulusSet, tmp_path: Path) -> None:
     assert len(list(tmp_path.rglob("*.nc"))) == 2
 
 
+def test_two_models_in_one_cache_never_share_activations(
+    stimuli: StimulusSet, tmp_path: Path
+) -> None:
+    """These three models' V4 outputs have one shape (256 x 14 x 14), so an entry of one served
+    to another would pass unnoticed; CORnet-S and its no-skip variant also read V4 at the same
+    time step, so only the model and its weights tell their entries apart."""
+    names = ("cornet_rt", "cornet_s", "cornet_s_noskip")
+    recordings = []
+    for name in names:
+        torch.manual_seed(0)  # one seed for all, as scripts/real_suite_table.py does
+        model = load_brain_model(name, cache_dir=tmp_path)
+        model.start_recording("V4", [(70, 170)])
+        recordings.append(model.look_at(stimuli).values)
+    assert len({values.shape for values in recordings}) == 1
+    for index, values in enumerate(recordings):
+        assert not any(np.allclose(values, other) for other in recordings[index + 1 :])
+    assert len(list(tmp_path.rglob("*.nc"))) == len(names)
+
+
 def test_every_key_field_changes_the_digest() -> None:
     base = CacheKey("cornet_s", "abc", {"input_size": 224}, "hvm", "sha", "IT.output", "IT",
                     ((70, 170),))  # fmt: skip
     variants = [
+        replace(base, model="cornet_rt"),
+        replace(base, kind="readout"),
+        replace(base, stimulus_set="hvm-placed"),
         replace(base, time_bins=((70, 80),)),
         replace(base, weights_sha256="abd"),
         replace(base, layer="V4.output", region="V4"),
