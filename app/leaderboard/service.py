@@ -12,11 +12,12 @@ here); a model another source also lists is marked with those rows' names (``sam
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
@@ -150,6 +151,30 @@ class _Snapshot:
         default_factory=dict
     )
     boards: OrderedDict[tuple[Any, ...], Leaderboard] = field(default_factory=OrderedDict)
+    listings: OrderedDict[tuple[Any, ...], _Listing] = field(default_factory=OrderedDict)
+
+
+@dataclass
+class _Listing:
+    """Every row one (preset, excluded benchmarks, sources, visible set) lists, in rank order:
+    scored rows best first, then the unscored by name; the first ``scored`` rows are ranked
+    1, 2, ... Rows carry no rank (a board's page gets copies with theirs), so a listing can be
+    carried to the next snapshot after score writes with only the changed models' rows moved
+    (``_moved``): a write no longer re-ranks every model."""
+
+    order: list[LeaderboardRow]
+    keys: list[tuple[Any, ...]]
+    """``_rank_key`` of each row of ``order`` (sorted)."""
+    key_of: dict[int, tuple[Any, ...]]
+    """Each listed model's rank key: where its row is found by bisection."""
+    scored: int
+    twins: dict[int, tuple[str, ...]]
+    families: list[str]
+    origins: list[str]
+
+    def rank(self, row: LeaderboardRow) -> int | None:
+        position = bisect.bisect_left(self.keys, self.key_of[row.model.id])
+        return position + 1 if position < self.scored else None
 
 
 _CACHE: OrderedDict[str, _Snapshot] = OrderedDict()
@@ -157,6 +182,7 @@ _CACHE: OrderedDict[str, _Snapshot] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 8
 _BOARDS_PER_SNAPSHOT = 256
+_LISTINGS_PER_SNAPSHOT = 64
 _SNAPSHOTS: SingleFlight[_Snapshot] = SingleFlight(_CACHE_LOCK)
 _BOARDS: SingleFlight[Leaderboard] = SingleFlight(_CACHE_LOCK)
 FULL_REBUILD_AFTER_S = 3600.0
@@ -216,11 +242,84 @@ def _build(
     snapshot: _Snapshot, preset: Preset, query: LeaderboardQuery, visible: tuple[int, ...]
 ) -> Leaderboard:
     tree = benchmark_tree()
-    models = [snapshot.entries[i] for i in visible if i in snapshot.entries]
-    values = _values(snapshot, preset, tree, query.exclude, models)
     sources = query.sources or preset.default_sources
+    listing = _listing(snapshot, preset, query.exclude, sources, visible)
+    if _filtered(query):
+        shown = [row for row in listing.order if _matches(row.model, query)]
+    else:
+        shown = listing.order
+    shown = _sorted(shown, query, preset, tree, listing.rank)
+    page = shown[query.offset : query.offset + query.limit]
+    return Leaderboard(
+        preset=preset,
+        columns=columns(tree, preset, query.exclude),
+        rows=[replace(row, rank=listing.rank(row)) for row in page],
+        total=len(shown),
+        query=query,
+        payloads=snapshot.payloads.setdefault((preset.name, query.exclude), {}),
+        families=listing.families,
+        origins=listing.origins,
+    )
+
+
+def _listing(
+    snapshot: _Snapshot,
+    preset: Preset,
+    exclude: tuple[str, ...],
+    sources: tuple[str, ...],
+    visible: tuple[int, ...],
+) -> _Listing:
+    key = (preset.name, exclude, sources, visible)
+    with _CACHE_LOCK:
+        found = snapshot.listings.get(key)
+    if found is None:
+        found = _full_listing(snapshot, preset, exclude, sources, visible)
+        with _CACHE_LOCK:
+            _remember_listing(snapshot, key, found)
+    return found
+
+
+def _remember_listing(snapshot: _Snapshot, key: tuple[Any, ...], listing: _Listing) -> None:
+    snapshot.listings[key] = listing
+    snapshot.listings.move_to_end(key)
+    while len(snapshot.listings) > _LISTINGS_PER_SNAPSHOT:
+        snapshot.listings.popitem(last=False)
+
+
+def _full_listing(
+    snapshot: _Snapshot,
+    preset: Preset,
+    exclude: tuple[str, ...],
+    sources: tuple[str, ...],
+    visible: tuple[int, ...],
+) -> _Listing:
+    models = [snapshot.entries[i] for i in visible if i in snapshot.entries]
     twins = _same_models(models)
-    rows = [
+    rows = _rows(snapshot, preset, exclude, sources, models, twins)
+    ordered = sorted(zip(map(_rank_key, rows), rows, strict=True), key=lambda pair: pair[0])
+    keys = [key for key, _ in ordered]
+    return _Listing(
+        order=[row for _, row in ordered],
+        keys=keys,
+        key_of={key[-1]: key for key in keys},
+        scored=sum(row.aggregate.value is not None for row in rows),
+        twins=twins,
+        families=sorted({m.family for m in models if m.family}),
+        origins=sorted({m.origin for m in models}),
+    )
+
+
+def _rows(
+    snapshot: _Snapshot,
+    preset: Preset,
+    exclude: tuple[str, ...],
+    sources: tuple[str, ...],
+    models: list[ModelEntry],
+    twins: dict[int, tuple[str, ...]],
+) -> list[LeaderboardRow]:
+    """The rows of ``models`` that the listing shows (source and listing rules), unranked."""
+    values = _values(snapshot, preset, benchmark_tree(), exclude, models)
+    return [
         LeaderboardRow(
             None,
             model,
@@ -232,18 +331,36 @@ def _build(
         for model in models
         if _source_matches(model, sources) and _listed(model, snapshot.cells.get(model.id, {}))
     ]
-    ranked = _ranked(rows)
-    shown = _sorted([row for row in ranked if _matches(row.model, query)], query, preset, tree)
-    return Leaderboard(
-        preset=preset,
-        columns=columns(tree, preset, query.exclude),
-        rows=shown[query.offset : query.offset + query.limit],
-        total=len(shown),
-        query=query,
-        payloads=snapshot.payloads.setdefault((preset.name, query.exclude), {}),
-        families=sorted({m.family for m in models if m.family}),
-        origins=sorted({m.origin for m in models}),
-    )
+
+
+def _rank_key(row: LeaderboardRow) -> tuple[Any, ...]:
+    """Best headline aggregate first (ties by name, then id); rows without one last, by name."""
+    value = row.aggregate.value
+    if value is None:
+        return (1, 0.0, row.model.name.lower(), row.model.id)
+    return (0, -value, row.model.name, row.model.id)
+
+
+def _moved(
+    listing: _Listing, snapshot: _Snapshot, listing_key: tuple[Any, ...], changed: set[int]
+) -> _Listing:
+    """``listing`` (of the previous snapshot) with the rows of the ``changed`` models taken
+    out and put back where their new scores rank them; the listing's models, names and
+    visibility are the same (score-only writes), so every other row stays as it was."""
+    preset_name, exclude, sources, visible = listing_key
+    keys, order, key_of = list(listing.keys), list(listing.order), dict(listing.key_of)
+    for model_id in changed & key_of.keys():
+        position = bisect.bisect_left(keys, key_of.pop(model_id))
+        del keys[position], order[position]
+    shown = changed & set(visible)
+    models = [snapshot.entries[i] for i in sorted(shown) if i in snapshot.entries]
+    for row in _rows(snapshot, _preset(preset_name), exclude, sources, models, listing.twins):
+        key = key_of[row.model.id] = _rank_key(row)
+        position = bisect.bisect_left(keys, key)
+        keys.insert(position, key)
+        order.insert(position, row)
+    scored = bisect.bisect_left(keys, (1,))
+    return replace(listing, order=order, keys=keys, key_of=key_of, scored=scored)
 
 
 def _same_models(models: list[ModelEntry]) -> dict[int, tuple[str, ...]]:
@@ -416,16 +533,13 @@ def _with_new_scores(
 ) -> _Snapshot:
     """``previous`` with the scores of ``changed`` models reloaded; the listing (models,
     visibility, benchmarks) is the same version, so rows, entries and visible sets carry over."""
-    cells = {k: v for k, v in previous.cells.items() if k not in changed}
+    cells = _without(previous.cells, changed)
     cells.update(_load_cells(repository.scores_of(session, sorted(changed))))
 
     def kept(cache: dict[Any, dict[int, Any]]) -> dict[Any, dict[int, Any]]:
-        return {
-            key: {k: v for k, v in per_model.items() if k not in changed}
-            for key, per_model in cache.items()
-        }
+        return {key: _without(per_model, changed) for key, per_model in cache.items()}
 
-    return _Snapshot(
+    fresh = _Snapshot(
         version,
         previous.built_at,
         previous.rows,
@@ -436,6 +550,18 @@ def _with_new_scores(
         kept(previous.values),
         kept(previous.payloads),
     )
+    with _CACHE_LOCK:
+        listings = list(previous.listings.items())
+    for key, listing in listings:
+        fresh.listings[key] = _moved(listing, fresh, key, changed)
+    return fresh
+
+
+def _without(per_model: dict[int, Any], changed: set[int]) -> dict[int, Any]:
+    kept = dict(per_model)  # a copy at C speed, then the few changed models out
+    for model_id in changed:
+        kept.pop(model_id, None)
+    return kept
 
 
 def _load_cells(rows: Iterable[Any]) -> dict[int, dict[str, Cell]]:
@@ -550,23 +676,33 @@ def _within(value: float | None, low: float | None, high: float | None) -> bool:
     return (low is None or value >= low) and (high is None or value <= high)
 
 
-def _ranked(rows: list[LeaderboardRow]) -> list[LeaderboardRow]:
-    """Rank 1 = best headline aggregate; rows without one come last, unranked."""
-    scored = sorted(
-        (row for row in rows if row.aggregate.value is not None),
-        key=lambda row: (-(row.aggregate.value or 0.0), row.model.name),
+def _filtered(query: LeaderboardQuery) -> bool:
+    return bool(
+        query.text.strip()
+        or query.family
+        or query.training_data
+        or any(
+            bound is not None
+            for bound in (
+                query.min_depth,
+                query.max_depth,
+                query.min_parameters,
+                query.max_parameters,
+            )
+        )
     )
-    for position, row in enumerate(scored, start=1):
-        row.rank = position
-    unscored = sorted((row for row in rows if row.aggregate.value is None), key=_name_key)
-    return [*scored, *unscored]
 
 
 def _sorted(
-    rows: list[LeaderboardRow], query: LeaderboardQuery, preset: Preset, tree: BenchmarkTree
+    rows: list[LeaderboardRow],
+    query: LeaderboardQuery,
+    preset: Preset,
+    tree: BenchmarkTree,
+    rank: Callable[[LeaderboardRow], int | None],
 ) -> list[LeaderboardRow]:
+    """``rows`` come in rank order."""
     if query.sort == "rank":
-        return rows if query.order == "asc" else _reverse_present(rows, lambda r: r.rank)
+        return rows if query.order == "asc" else _reverse_present(rows, rank)
     if query.sort == "model":
         return sorted(rows, key=_name_key, reverse=query.order == "desc")
     if query.sort not in {c.identifier for c in columns(tree, preset, query.exclude)}:
