@@ -79,7 +79,7 @@ def queue_status(celery: Celery, broker_url: str) -> str:
 def redis_status(url: str) -> str:
     try:
         _redis_client(url).ping()
-    except redis.RedisError:
+    except Exception:  # a refused or hung connection, a bad URL: the same to an operator
         return "unavailable"
     return "ok"
 
