@@ -81,7 +81,9 @@ def environment(settings: Settings) -> dict[str, str]:
 
 
 @contextmanager
-def workers(settings: Settings, count: int, app: str = "bench.worker_app") -> Iterator[None]:
+def workers(
+    settings: Settings, count: int, app: str = "bench.worker_app", queues: str = "default"
+) -> Iterator[None]:
     """``count`` worker processes (concurrency 1 each, as one per core or GPU in production)."""
     logs = [
         tempfile.NamedTemporaryFile(prefix="ventral-bench-worker-", suffix=".log")  # noqa: SIM115
@@ -89,7 +91,7 @@ def workers(settings: Settings, count: int, app: str = "bench.worker_app") -> It
     ]
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", app, "worker", "--queues", "default",
+            [sys.executable, "-m", "celery", "-A", app, "worker", "--queues", queues,
              "--concurrency", "1", "--hostname", f"bench{i}-{uuid.uuid4().hex[:6]}@%h",
              "--without-mingle", "--without-gossip", "--without-heartbeat", "--loglevel", "INFO"],
             cwd=REPO_ROOT, env=environment(settings), stdout=log, stderr=subprocess.STDOUT,

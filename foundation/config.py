@@ -61,6 +61,10 @@ class Settings(BaseSettings):
     job_unsent_grace_seconds: float = Field(default=30.0, ge=0)
     job_resend_after_seconds: float = Field(default=3600.0, gt=0)
     sweep_interval_seconds: float = Field(default=60.0, gt=0)
+    # Each worker writes its state (queues, upload sandbox) this often; /healthz counts a worker
+    # silent for worker_stale_seconds as gone (foundation.worker_heartbeats).
+    worker_heartbeat_seconds: float = Field(default=10.0, gt=0)
+    worker_stale_seconds: float = Field(default=30.0, gt=0)
     # Each web process checks the board version this often and, as soon as it changes, makes
     # the anonymous default views (and those asked for lately) ready again; 0: only on request.
     leaderboard_warm_seconds: float = Field(default=0.5, ge=0)
@@ -123,6 +127,8 @@ class Settings(BaseSettings):
             raise ValueError("task_hard_time_limit must exceed task_soft_time_limit")
         if self.job_stale_seconds <= self.job_heartbeat_seconds:
             raise ValueError("job_stale_seconds must exceed job_heartbeat_seconds")
+        if self.worker_stale_seconds <= self.worker_heartbeat_seconds:
+            raise ValueError("worker_stale_seconds must exceed worker_heartbeat_seconds")
         return self
 
     @model_validator(mode="after")

@@ -337,3 +337,17 @@ class BoardScoreChange(Base):
     model_id: Mapped[int] = mapped_column(comment="no foreign key: deleted models too")
     scores_version: Mapped[int] = mapped_column(sa.BigInteger, index=True)
     changed_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class WorkerHeartbeat(Base):
+    """A live worker's last word: written by each worker on a heartbeat, read by ``/healthz``
+    (``foundation.worker_heartbeats``). A row not refreshed for ``worker_stale_seconds`` is a
+    worker that is gone."""
+
+    __tablename__ = "worker_heartbeats"
+
+    name: Mapped[str] = mapped_column(sa.String(255), primary_key=True, comment="celery hostname")
+    queues: Mapped[str] = mapped_column(sa.String(255), comment="comma-separated, as consumed")
+    sandbox: Mapped[str] = mapped_column(sa.String(16), comment="bwrap | plain | unavailable")
+    started_at: Mapped[datetime]
+    seen_at: Mapped[datetime]

@@ -1,1 +1,1 @@
-"""Health: is the database reachable, is the queue reachable."""
+"""Health: are the database, the queue, the storage and the workers there."""

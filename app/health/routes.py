@@ -1,7 +1,10 @@
-"""``GET /healthz``: 200 when the database, the queue and the storage all answer; otherwise 503
-with each part's state and, in ``detail``, what is unavailable to users meanwhile."""
+"""``GET /healthz``: 200 when the database, the queue and the storage answer and a worker that
+validates uploads is alive with a usable sandbox; otherwise 503 with each part's state and, in
+``detail``, what is unavailable to users meanwhile."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -15,11 +18,21 @@ router = APIRouter(tags=["health"])
 @router.get("/healthz")
 def healthz(request: Request) -> JSONResponse:
     state = request.app.state
-    body = service.overall(
+    settings = state.settings
+    database = service.database_status(state.session_factory)
+    # Without the database the workers' heartbeats cannot be read: do not wait on it twice.
+    workers = (
+        service.workers_report(state.session_factory, settings.worker_stale_seconds)
+        if database == "ok"
+        else service.WorkersReport(service.WORKERS_UNKNOWN)
+    )
+    body: dict[str, Any] = service.overall(
         {
-            "database": service.database_status(state.session_factory),
-            "queue": service.queue_status(state.celery),
-            "storage": service.storage_status(storage_from_settings(state.settings)),
+            "database": database,
+            "queue": service.queue_status(state.celery, settings.broker_url),
+            "storage": service.storage_status(storage_from_settings(settings)),
+            "workers": workers.state,
         }
     )
+    body.update(live_workers=workers.live, sandbox=workers.sandbox)
     return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)

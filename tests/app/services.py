@@ -159,7 +159,12 @@ class WorkerProcess:
     """A real ``celery worker`` in its own process group (so a test can SIGKILL all of it)."""
 
     def __init__(
-        self, settings: Settings, log_path: Path, name: str = "w", queues: str = ALL_QUEUES
+        self,
+        settings: Settings,
+        log_path: Path,
+        name: str = "w",
+        queues: str = ALL_QUEUES,
+        extra_env: dict[str, str] | None = None,
     ) -> None:
         command = [
             sys.executable, "-m", "celery", "-A", "worker.celery_app", "worker",
@@ -169,8 +174,9 @@ class WorkerProcess:
         ]  # fmt: skip
         self.log_path = log_path
         self._log = log_path.open("ab")
+        env = settings_env(settings) | (extra_env or {})
         self.process = subprocess.Popen(
-            command, cwd=REPO_ROOT, env=settings_env(settings), stdout=self._log,
+            command, cwd=REPO_ROOT, env=env, stdout=self._log,
             stderr=subprocess.STDOUT, start_new_session=True,
         )  # fmt: skip
 

@@ -2,19 +2,31 @@
 
 from pathlib import Path
 
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.main import create_app
 from foundation import migrations
 from foundation.config import Settings
-from foundation.models import Benchmark, Model, Score, ScoreStatus
+from foundation.models import Benchmark, Model, Score, ScoreStatus, WorkerHeartbeat, utcnow
+from foundation.worker_heartbeats import WorkerBeat, record_beat
 
 
-def test_healthz_reports_database_and_queue(client: TestClient) -> None:
+def test_healthz_reports_database_and_queue(
+    client: TestClient, session_factory: sessionmaker[Session]
+) -> None:
+    with session_factory.begin() as session:
+        session.execute(sa.delete(WorkerHeartbeat))
+        record_beat(session, WorkerBeat("w@host", ("user",), "bwrap", utcnow()), utcnow())
     response = client.get("/healthz")
+    with session_factory.begin() as session:
+        session.execute(sa.delete(WorkerHeartbeat))
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "queue": "ok", "storage": "ok"}
+    assert response.json() == {
+        "status": "ok", "database": "ok", "queue": "ok", "storage": "ok",
+        "workers": "ok", "live_workers": 1, "sandbox": {"bwrap": 1},
+    }  # fmt: skip
 
 
 def test_healthz_reports_an_unreachable_queue(service_settings: Settings) -> None:
@@ -33,7 +45,11 @@ def test_healthz_is_503_without_database(service_settings: Settings) -> None:
     with TestClient(create_app(settings)) as client:
         response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["database"] == "unavailable"
+    body = response.json()
+    assert (body["status"], body["database"], body["workers"]) == (
+        "unavailable", "unavailable", "unknown",
+    )  # fmt: skip
+    assert body["live_workers"] is None
 
 
 def test_openapi_lists_the_job_endpoint(client: TestClient) -> None:

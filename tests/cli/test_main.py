@@ -17,6 +17,8 @@ from typer.testing import CliRunner
 from cli.main import cli
 from foundation.config import get_settings
 from tests.live import free_port, process_group_gone, wait_for
+from worker.heartbeat import sandbox_label
+from worker.sandbox import sandbox_status
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -94,12 +96,14 @@ def test_serve_runs_jobs_end_to_end_without_servers(
     assert "job 1 queued" in queued.stdout, queued.output
 
     url, process, log = start_serve()
-    assert wait_healthy(url, process, log) == {
-        "status": "ok",
-        "database": "ok",
-        "queue": "ok",
-        "storage": "ok",
-    }
+    wait_healthy(url, process, log)
+    # Both embedded workers take uploads and say which sandbox they run (SQLite database).
+    mode = sandbox_label(sandbox_status(get_settings()))
+    assert wait_for(lambda: httpx.get(f"{url}/healthz").json()["live_workers"] == 2, 60, "workers")
+    assert httpx.get(f"{url}/healthz").json() == {
+        "status": "ok", "database": "ok", "queue": "ok", "storage": "ok",
+        "workers": "ok", "live_workers": 2, "sandbox": {mode: 2},
+    }  # fmt: skip
     second = run_cli("jobs", "selfcheck", "--steps", "3", "--step-seconds", "0.2")
     assert second.exit_code == 0, second.output
     assert "job 2 (selfcheck): succeeded" in second.stdout

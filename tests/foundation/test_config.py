@@ -77,3 +77,9 @@ def test_a_setting_of_its_own_wins_over_var_dir(
 def test_hard_time_limit_must_exceed_soft(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="task_hard_time_limit"):
         make(tmp_path, task_soft_time_limit=100, task_hard_time_limit=100)
+
+
+def test_a_worker_must_be_stale_only_after_missing_a_heartbeat(tmp_path: Path) -> None:
+    # Otherwise /healthz would count a live worker as gone between two of its heartbeats.
+    with pytest.raises(ValidationError, match="worker_stale_seconds must exceed"):
+        make(tmp_path, worker_heartbeat_seconds=10, worker_stale_seconds=10)

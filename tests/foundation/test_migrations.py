@@ -15,7 +15,7 @@ from tests.app.services import temporary_postgres_database
 
 TABLES = {
     "users", "api_tokens", "models", "weight_artifacts", "benchmarks", "scores", "jobs",
-    "submissions", "board_version", "board_score_changes", "alembic_version",
+    "submissions", "board_version", "board_score_changes", "worker_heartbeats", "alembic_version",
 }  # fmt: skip
 
 
