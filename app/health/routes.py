@@ -1,6 +1,9 @@
-"""``GET /healthz``: 200 when the database, the queue and the storage answer and a worker that
-validates uploads is alive with a usable sandbox; otherwise 503 with each part's state and, in
-``detail``, what is unavailable to users meanwhile."""
+"""``GET /healthz``: each part's state and, in ``detail``, what is unavailable to users meanwhile.
+
+503 when a part this web process needs does not answer (the database, the queue, the storage);
+200 otherwise, with ``status`` ``degraded`` when the workers are missing or cannot validate
+uploads safely. A decision: load balancers take a web process out on a 503, and dead workers
+do not stop it serving pages, scores and the API, so they must not take the site down."""
 
 from __future__ import annotations
 
@@ -35,4 +38,5 @@ def healthz(request: Request) -> JSONResponse:
         }
     )
     body.update(live_workers=workers.live, sandbox=workers.sandbox)
-    return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
+    needed = ("database", "queue", "storage")
+    return JSONResponse(body, status_code=200 if all(body[p] == "ok" for p in needed) else 503)

@@ -58,7 +58,7 @@ def test_no_worker_answering_is_degraded_not_unavailable(
     client: TestClient, no_heartbeats: None
 ) -> None:
     status, body = health(client)
-    assert status == 503
+    assert status == 200  # the web serves; only the body says what is missing
     assert (body["status"], body["database"], body["queue"], body["storage"]) == (
         "degraded", "ok", "ok", "ok",
     )  # fmt: skip
@@ -95,7 +95,7 @@ def test_workers_sandbox_modes_come_and_go_with_the_worker_processes(
                 "both workers' heartbeats",
             )
             assert (status, body["status"], body["workers"]) == (
-                503, "degraded", "sandbox unavailable",
+                200, "degraded", "sandbox unavailable",
             )  # fmt: skip
             assert body["sandbox"] == dict(Counter([able_mode, "unavailable"]))
             assert (
@@ -105,7 +105,9 @@ def test_workers_sandbox_modes_come_and_go_with_the_worker_processes(
             # Killed: it cannot delete its row; the row goes stale and stops counting.
             broken.kill()
             status, body = wait_for(
-                lambda: (seen := health(client))[0] == 200 and seen, 30, "the killed worker to age"
+                lambda: (seen := health(client))[1]["status"] == "ok" and seen,
+                30,
+                "the killed worker to age",
             )
             assert body == {
                 "status": "ok", "database": "ok", "queue": "ok", "storage": "ok",
@@ -130,7 +132,7 @@ def test_live_workers_that_do_not_take_uploads_are_reported(
     with session_factory.begin() as session:
         record_beat(session, WorkerBeat("gpu0@host", ("gpu",), "bwrap", utcnow()), utcnow())
     status, body = health(client)
-    assert (status, body["status"], body["workers"]) == (503, "degraded", "no worker takes uploads")
+    assert (status, body["status"], body["workers"]) == (200, "degraded", "no worker takes uploads")
     assert (body["live_workers"], body["sandbox"]) == (1, {})
     assert "no live worker takes the 'user' queue" in body["detail"]
 
