@@ -216,7 +216,7 @@ def _wait_up(base: str, timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            # Up once the database answers: no worker runs here, so /healthz says 503 "degraded".
+            # Up once the database answers (no worker runs here: /healthz says "degraded").
             if httpx.get(f"{base}/healthz", timeout=2).json()["database"] == "ok":
                 return
         except (httpx.HTTPError, ValueError, KeyError):

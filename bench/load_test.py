@@ -155,7 +155,7 @@ def main() -> None:
     )
     with cluster_settings() as settings:
         seed(settings.database_url, args.models, args.benchmarks)
-        # The worker takes the user queue too, as every deployment's must: /healthz answers 200
+        # The worker takes the user queue too, as every deployment's must: /healthz says "ok"
         # only while a live worker would validate uploads.
         with workers(settings, 1, queues="user,default"), web(settings, args.web_processes) as base:
             with job_stream(settings, args.job_interval) as job_ids:
