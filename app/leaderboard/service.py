@@ -151,7 +151,7 @@ class _Snapshot:
         default_factory=dict
     )
     boards: OrderedDict[tuple[Any, ...], Leaderboard] = field(default_factory=OrderedDict)
-    listings: OrderedDict[tuple[Any, ...], _Listing] = field(default_factory=OrderedDict)
+    listings: OrderedDict[ListingKey, _Listing] = field(default_factory=OrderedDict)
 
 
 @dataclass
@@ -243,7 +243,7 @@ def _build(
 ) -> Leaderboard:
     tree = benchmark_tree()
     sources = query.sources or preset.default_sources
-    listing = _listing(snapshot, preset, query.exclude, sources, visible)
+    listing = _listing(snapshot, preset, (preset.name, query.exclude, sources, visible))
     if _filtered(query):
         shown = [row for row in listing.order if _matches(row.model, query)]
     else:
@@ -262,37 +262,29 @@ def _build(
     )
 
 
-def _listing(
-    snapshot: _Snapshot,
-    preset: Preset,
-    exclude: tuple[str, ...],
-    sources: tuple[str, ...],
-    visible: tuple[int, ...],
-) -> _Listing:
-    key = (preset.name, exclude, sources, visible)
+ListingKey = tuple[str, tuple[str, ...], tuple[str, ...], tuple[int, ...]]
+"""(preset name, excluded benchmarks, sources, visible model ids)."""
+
+
+def _listing(snapshot: _Snapshot, preset: Preset, key: ListingKey) -> _Listing:
     with _CACHE_LOCK:
         found = snapshot.listings.get(key)
     if found is None:
-        found = _full_listing(snapshot, preset, exclude, sources, visible)
+        found = _full_listing(snapshot, preset, key)
         with _CACHE_LOCK:
             _remember_listing(snapshot, key, found)
     return found
 
 
-def _remember_listing(snapshot: _Snapshot, key: tuple[Any, ...], listing: _Listing) -> None:
+def _remember_listing(snapshot: _Snapshot, key: ListingKey, listing: _Listing) -> None:
     snapshot.listings[key] = listing
     snapshot.listings.move_to_end(key)
     while len(snapshot.listings) > _LISTINGS_PER_SNAPSHOT:
         snapshot.listings.popitem(last=False)
 
 
-def _full_listing(
-    snapshot: _Snapshot,
-    preset: Preset,
-    exclude: tuple[str, ...],
-    sources: tuple[str, ...],
-    visible: tuple[int, ...],
-) -> _Listing:
+def _full_listing(snapshot: _Snapshot, preset: Preset, key: ListingKey) -> _Listing:
+    _, exclude, sources, visible = key
     models = [snapshot.entries[i] for i in visible if i in snapshot.entries]
     twins = _same_models(models)
     rows = _rows(snapshot, preset, exclude, sources, models, twins)
@@ -342,7 +334,7 @@ def _rank_key(row: LeaderboardRow) -> tuple[Any, ...]:
 
 
 def _moved(
-    listing: _Listing, snapshot: _Snapshot, listing_key: tuple[Any, ...], changed: set[int]
+    listing: _Listing, snapshot: _Snapshot, listing_key: ListingKey, changed: set[int]
 ) -> _Listing:
     """``listing`` (of the previous snapshot) with the rows of the ``changed`` models taken
     out and put back where their new scores rank them; the listing's models, names and
