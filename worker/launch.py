@@ -26,15 +26,15 @@ def parse_gpus(text: str) -> list[str]:
 
 
 # glibc's malloc serves a block above its mmap threshold (128 KiB, adapting up to 32 MiB) with
-# a fresh mmap and unmaps it on free. A model's activations at batch 64 are 10-400 MB each, so
+# a fresh mmap and unmaps it on free. Most activations at batch 64 are larger (to ~400 MB), so
 # every forward pass mapped, page-faulted (zero-filled) and unmapped every one of them again:
 # scoring EfficientNet-Lite spent more CPU in the kernel than in torch. Blocks up to 1 GiB now
-# come from the heap, and up to 1 GiB freed at its top is kept for the next batch instead of
-# being trimmed. Measured (docs/performance.md, "Page faults of activations"): extracting 256
-# ImageNet images through efficientnet_lite0 went from 7.9 M to 1.2 M minor page faults and
-# from 12.0 s user + 12.2 s sys to 7.3 s user + 1.9 s sys; a worker ends with its task
-# (``worker_max_tasks_per_child``), so the memory kept is given back then. glibc reads these
-# when a process starts, hence the environment; an operator's own value wins.
+# come from the heap, and up to 1 GiB freed at its top is kept for the next batch. Measured
+# (docs/performance.md, "Kernel time of activation extraction"): efficientnet_lite0's whole
+# real suite went from 240 s user + 205 s sys (126 M minor page faults) to 160 s + 3.5 s
+# (0.86 M), same scores, for +0.8 GB max RSS; a worker process ends with its job
+# (``worker_max_tasks_per_child``), which gives that back. glibc reads these when a process
+# starts, hence the environment; an operator's own value wins.
 ALLOCATOR_ENV = {
     "MALLOC_MMAP_THRESHOLD_": str(1 << 30),
     "MALLOC_TRIM_THRESHOLD_": str(1 << 30),

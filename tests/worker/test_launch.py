@@ -17,7 +17,7 @@ from worker.launch import (
     worker_env,
 )
 
-BUFFER_BYTES = 64 << 20  # one activation of a batch of 64 (efficientnet_lite0's are 10-300 MB)
+BUFFER_BYTES = 64 << 20  # one activation of a batch of 64 (efficientnet_lite0's: up to 308 MB)
 WARM_ROUNDS, ROUNDS = 10, 20
 # A child that runs ROUNDS "layers" as a forward pass does (each result a new buffer, the
 # previous one freed) after WARM_ROUNDS of the same, and prints the minor page faults of those
