@@ -32,7 +32,13 @@ from foundation.jobs.dispatch import job_dispatcher
 from foundation.jobs.payloads import SelfcheckPayload
 from foundation.jobs.queues import DEFAULT_QUEUE, QUEUES_BY_PRIORITY, USER_QUEUES
 from foundation.startup import install_job_hooks
-from worker.launch import parse_gpus, start_gpu_workers, start_worker_process, worker_command
+from worker.launch import (
+    parse_gpus,
+    start_gpu_workers,
+    start_worker_process,
+    worker_command,
+    worker_env,
+)
 from worker.sandbox.policy import sandbox_status
 
 cli = typer.Typer(name="ventral", help="Ventral: score vision models against the primate brain.")
@@ -99,7 +105,8 @@ def run_worker(
     if gpus is not None:
         run_gpu_workers(command, gpus)
         return
-    os.execv(command[0], command)  # noqa: S606 (fixed argv, no shell; signals reach celery)
+    # fixed argv, no shell; signals reach celery
+    os.execve(command[0], command, worker_env())  # noqa: S606
 
 
 @cli.command("sandbox-check")

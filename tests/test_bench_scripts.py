@@ -100,3 +100,15 @@ def test_training_bench_warms_each_loop_up_once_then_rotates_the_order() -> None
     assert [len(runs) for runs in times.values()] == [3, 3]
     wall, cpu = summary(times, images=100)
     assert "ours/plain 0.500" in wall and "ours/plain 0.500" in cpu
+
+
+def test_the_page_fault_bench_compares_glibc_defaults_with_the_worker_settings(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from bench.extraction_page_faults import environments
+    from worker.launch import ALLOCATOR_ENV
+
+    monkeypatch.setenv("MALLOC_MMAP_THRESHOLD_", "4096")  # a caller's own setting is left out
+    envs = environments()
+    assert not ALLOCATOR_ENV.keys() & envs["glibc default"].keys()
+    assert ALLOCATOR_ENV.items() <= envs["worker_env"].items()

@@ -18,6 +18,7 @@ from cli.main import cli
 from foundation.config import get_settings
 from tests.live import free_port, process_group_gone, wait_for
 from worker.heartbeat import sandbox_label
+from worker.launch import ALLOCATOR_ENV, worker_env
 from worker.sandbox import sandbox_status
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -169,3 +170,18 @@ def test_seed_generates_the_admin_once(run_cli: Callable[..., Result], home: Pat
     second = run_cli("seed")
     assert "Generated" not in second.stdout
     assert "Sign in as admin@localhost" in second.stdout
+
+
+def test_worker_replaces_itself_by_celery_with_the_allocator_settings(
+    run_cli: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[tuple[str, list[str], dict[str, str]]] = []
+    monkeypatch.setattr(
+        "cli.main.os.execve", lambda path, argv, env: started.append((path, argv, env))
+    )
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    assert run_cli("worker", "--queues", "default").exit_code == 0
+    [(path, argv, env)] = started
+    assert argv[:4] == [path, "-m", "celery", "-A"] and "default" in argv
+    assert env == worker_env(os.environ) and env["PATH"] == "/usr/bin:/bin"
+    assert ALLOCATOR_ENV.items() <= env.items()
