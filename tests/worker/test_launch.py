@@ -88,9 +88,11 @@ def test_a_worker_reuses_freed_buffers_instead_of_faulting_them_in_again() -> No
     plain = {key: value for key, value in os.environ.items() if key not in ALLOCATOR_ENV}
     pages_per_buffer = BUFFER_BYTES // os.sysconf("SC_PAGE_SIZE")
     # Without the settings every buffer is mapped anew and each of its pages faulted in; with
-    # them the warmed-up heap serves every buffer from pages already faulted in.
+    # them the warmed-up heap serves the buffers from pages already faulted in.
     assert _page_faults_of_reused_buffers(plain) >= ROUNDS * pages_per_buffer
-    assert _page_faults_of_reused_buffers(worker_env(plain)) < pages_per_buffer
+    # At most a few buffers' worth, not one per allocation (a fresh clone's CI saw exactly one
+    # buffer's worth: the heap may still grow once after the warm-up rounds).
+    assert _page_faults_of_reused_buffers(worker_env(plain)) < 4 * pages_per_buffer
 
 
 def test_local_workers_start_with_the_allocator_settings(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -70,4 +70,8 @@ def test_training_pauses_for_user_work_and_resumes_from_its_checkpoint(
     finally:
         worker.stop()
     assert done.status == JobStatus.succeeded, (done.error, worker.log_path.read_text()[-3000:])
-    assert (done.result["resumed_from_epoch"], done.result["epochs_done"]) == (1, 2)
+    # Resumed from a checkpoint, not from scratch. Usually epoch 1's; the child process trains on
+    # while the worker tails its progress file, so on these tiny epochs it may have saved epoch
+    # 2's before the yield stopped it (CI at ab87975 saw that): then it resumes from there.
+    assert done.result["epochs_done"] == 2
+    assert done.result["resumed_from_epoch"] in (1, 2), done.result
