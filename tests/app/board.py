@@ -80,6 +80,16 @@ def add_scored_model(
     return model
 
 
+def scored_model_once(
+    factory: sessionmaker[Session], name: str, scores: dict[str, float], **fields: object
+) -> None:
+    """``add_scored_model`` in a transaction of its own, unless the shared board database holds
+    the model already (a test run twice in one process, or by another test of the process)."""
+    with factory.begin() as session:
+        if session.scalar(sa.select(Model.id).where(Model.name == name)) is None:
+            add_scored_model(session, name, scores, **fields)
+
+
 def delete_model(session: Session, name: str) -> None:
     """Removes a model a test added, with its scores and jobs."""
     model_id = session.scalar(sa.select(Model.id).where(Model.name == name))

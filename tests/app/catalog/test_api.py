@@ -6,7 +6,14 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from foundation.models import Benchmark, Model, Score, ScoreStatus, Source
-from tests.app.board import PRIVATE_MODEL, People, add_scored_model, delete_model, viewing_as
+from tests.app.board import (
+    PRIVATE_MODEL,
+    People,
+    add_scored_model,
+    delete_model,
+    scored_model_once,
+    viewing_as,
+)
 
 
 def test_benchmark_tree_with_ceilings_and_data_availability(board_client: TestClient):
@@ -237,15 +244,12 @@ def test_training_data_is_what_the_current_weights_were_trained_on(
         "val_accuracy": 0.1,
         "trained_at": "2026-12-04T12:00:00",
     }
-    with board_factory() as session:
-        if session.scalar(sa.select(Model.id).where(Model.name == "trained-here")) is None:
-            add_scored_model(
-                session,
-                "trained-here",
-                {"CIFAR10-top1": 0.1},
-                model_metadata={"training_data": "ImageNet", "weights": weights},
-            )
-            session.commit()
+    scored_model_once(
+        board_factory,
+        "trained-here",
+        {"CIFAR10-top1": 0.1},
+        model_metadata={"training_data": "ImageNet", "weights": weights},
+    )
     model = board_client.get("/api/v1/models/trained-here").json()
     assert model["training_data"].startswith("CIFAR-10 subset, trained here")
     assert "ImageNet" not in model["training_data"]
@@ -299,15 +303,12 @@ def test_a_model_page_says_where_the_layers_it_does_not_commit_come_from(
     board_client: TestClient, board_factory: sessionmaker[Session]
 ):
     """ImageNet models commit V1/V2 only; V4/IT are chosen per benchmark on held-out data."""
-    with board_factory() as session:
-        if session.scalar(sa.select(Model.id).where(Model.name == "selects-v4-it")) is None:
-            add_scored_model(
-                session,
-                "selects-v4-it",
-                {"CIFAR10H-i2n": 0.2},
-                region_commitments={"V1": {"layer": "features.block3", "time": None}},
-                model_metadata={"layer_selection": True},
-            )
-            session.commit()
+    scored_model_once(
+        board_factory,
+        "selects-v4-it",
+        {"CIFAR10H-i2n": 0.2},
+        region_commitments={"V1": {"layer": "features.block3", "time": None}},
+        model_metadata={"layer_selection": True},
+    )
     page = board_client.get("/models/selects-v4-it").text
     assert "Regions without a layer here are chosen per benchmark" in page

@@ -4,7 +4,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session, sessionmaker
 
 from foundation.models import Model, Visibility
-from tests.app.board import PRIVATE_MODEL, People, add_scored_model, viewing_as
+from tests.app.board import PRIVATE_MODEL, People, add_scored_model, scored_model_once, viewing_as
 
 
 def rows(client: TestClient, **params: object) -> list[dict]:
@@ -153,10 +153,7 @@ def test_visibility_is_never_served_from_the_cache(
 def test_a_new_score_shows_at_once(
     board_client: TestClient, board_factory: sessionmaker[Session], people: People
 ):
-    with board_factory() as session:
-        if session.scalar(sa.select(Model.id).where(Model.name == "fresh-net")) is None:
-            add_scored_model(session, "fresh-net", {"MajajHong2015.IT-pls": 0.5})
-            session.commit()
+    scored_model_once(board_factory, "fresh-net", {"MajajHong2015.IT-pls": 0.5})
     row = by_model(board_client, preset="paper-2019", q="fresh-net")["fresh-net"]
     assert row["scores"]["MajajHong2015.IT-pls"]["raw"] == 0.5
     # IT, and OST = 0 for a feed-forward model: 2 of 4, so no composite and no rank
@@ -214,10 +211,7 @@ def test_leaderboard_preset_ranks_rows_over_the_same_benchmarks(
         "Kar2019-ost": 0.9,
         "Rajalingham2018-i2n": 0.9,
     }
-    with board_factory() as session:
-        if session.scalar(sa.select(Model.id).where(Model.name == "no-v1-v2")) is None:
-            add_scored_model(session, "no-v1-v2", scores, model_metadata={"recurrent": True})
-            session.commit()
+    scored_model_once(board_factory, "no-v1-v2", scores, model_metadata={"recurrent": True})
     board = by_model(board_client, preset="leaderboard")
     row = board["no-v1-v2"]
     assert row["rank"] is None and row["aggregate"]["value"] is None
@@ -253,14 +247,11 @@ def test_a_fresh_installation_opens_on_a_preset_it_can_compute(
 ):
     """Issue 16: the default (paper-2019) needed data a fresh installation lacks, so an
     uploaded model sat unranked on page 4."""
-    with board_factory() as session:
-        if session.scalar(sa.select(Model.id).where(Model.name == "first-upload")) is None:
-            add_scored_model(
-                session,
-                "first-upload",
-                {"CIFAR10H-i2n": 0.01, "CIFAR10-top1": 0.5, "Digits-transfer": 0.5},
-            )
-            session.commit()
+    scored_model_once(
+        board_factory,
+        "first-upload",
+        {"CIFAR10H-i2n": 0.01, "CIFAR10-top1": 0.5, "Digits-transfer": 0.5},
+    )
     body = board_client.get("/api/v1/leaderboard").json()
     assert body["preset"] == "offline"
     assert "first-upload" in [row["model"] for row in body["rows"] if row["rank"] is not None]

@@ -169,13 +169,22 @@ def test_no_cached_anonymous_body_holds_a_private_or_unvalidated_model(
                     assert pending_model not in response.text
     with board_factory() as session:
         wanted = service.current_version(session)
-    local = board_app.state.board_views._local
+    # What a request at this version can be served. Older renderings may hold a model that was
+    # public then (another test of this process publishes PRIVATE_MODEL for a while); they are
+    # never served again, as no newer version is covered by them.
     shared = redis.Redis.from_url(board_settings.leaderboard_cache_url)
-    keys = list(shared.scan_iter(f"{ready.KEY_PREFIX}:{wanted.instance}:*"))
-    bodies = [entry.body for entry in local.values()] + [shared.get(key) or b"" for key in keys]
-    assert len(local) >= 30 and len(keys) >= 30
-    for body in bodies:
-        assert PRIVATE_MODEL.encode() not in body and pending_model.encode() not in body
+    stored = [
+        shared.get(key) for key in shared.scan_iter(f"{ready.KEY_PREFIX}:{wanted.instance}:*")
+    ]
+    entries = [
+        *board_app.state.board_views._local.values(),
+        *(ready._decode(value) for value in stored if isinstance(value, bytes)),
+    ]
+    servable = [entry for entry in entries if ready.covers(entry.version, wanted)]
+    assert len(servable) >= 60
+    for entry in servable:
+        assert PRIVATE_MODEL.encode() not in entry.body
+        assert pending_model.encode() not in entry.body
 
 
 def test_a_write_is_served_next_by_every_process(
